@@ -1,0 +1,93 @@
+"""Command line: `digitize convert`, `digitize regress`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import ExitCode
+from .pipeline import Options, convert_file
+
+INPUT_SUFFIXES = {".pdf"}
+
+
+def collect_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Expand folders (recursively) into input files; report paths that do not exist."""
+    found, missing = [], []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(f"{path}: no such file or folder")
+    return found, missing
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    inputs, missing = collect_inputs(args.inputs)
+    for line in missing:
+        print(f"error: {line}", file=sys.stderr)
+    if not inputs:
+        print("error: no input files", file=sys.stderr)
+        return ExitCode.USAGE
+    out_dir = Path(args.output)
+    options = Options(encoding=args.encoding, password=args.password)
+    started = time.monotonic()
+    failed = tables = pages = 0
+    for path in inputs:
+        result = convert_file(path, out_dir, options)
+        for line in result.errors:
+            print(f"error: {line}", file=sys.stderr)
+        if not args.quiet:
+            for out in result.outputs:
+                print(out)
+        failed += result.failed
+        tables += result.tables
+        pages += result.pages
+    if not args.quiet:
+        print(f"{len(inputs)} files, {pages} pages, {tables} tables, {failed} failed, "
+              f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+    if failed or missing:
+        return ExitCode.BAD_INPUT if failed == len(inputs) else ExitCode.SOME_FAILED
+    return ExitCode.OK
+
+
+def cmd_regress(args: argparse.Namespace) -> int:
+    from .regress import run
+
+    return run(Path(args.samples), Path(args.output) if args.output else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digitize", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"digitize {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    convert = sub.add_parser("convert", help="convert PDFs (files or folders) to CSV")
+    convert.add_argument("inputs", nargs="+", metavar="IN", help="PDF files or folders")
+    convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
+    convert.add_argument("--encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
+                         help="CSV encoding; the default writes a BOM so Excel and WPS read Chinese correctly")
+    convert.add_argument("--password", help="password for encrypted PDFs")
+    convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    convert.set_defaults(func=cmd_convert)
+
+    regress = sub.add_parser("regress", help="convert the sample pages and compare with their expected CSVs")
+    regress.add_argument("samples", nargs="?", default="samples", help="samples folder (default: samples)")
+    regress.add_argument("-o", "--output", help="keep the converted CSVs in this folder")
+    regress.set_defaults(func=cmd_regress)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors; ours is 1
+        return ExitCode.USAGE if exc.code else ExitCode.OK
+    return int(args.func(args))

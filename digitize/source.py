@@ -1,0 +1,112 @@
+"""Open an input file and read each page's text layer and vector ruling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+from .errors import BadInputError
+from .model import Char, Document, Page, Segment
+
+# Drawn rectangles thinner than this (points) are ruling lines, not boxes.
+THIN = 2.0
+# Strokes lighter than this grey level are not visible rules (white-out, guides).
+MAX_RULE_GREY = 0.85
+
+
+def open_document(path: Path, password: str | None = None) -> Document:
+    """Open a PDF and read every page; raise BadInputError when the file is unusable."""
+    try:
+        pdf = pymupdf.open(path)
+    except Exception as exc:  # PyMuPDF raises several types for damaged files
+        raise BadInputError(f"cannot open as PDF ({exc})", path) from exc
+    with pdf:
+        if pdf.needs_pass:
+            if not password:
+                raise BadInputError("PDF is encrypted; give its password with --password", path)
+            if not pdf.authenticate(password):
+                raise BadInputError("wrong password for encrypted PDF", path)
+        if pdf.page_count == 0:
+            raise BadInputError("PDF has no pages", path)
+        return Document(path=path, pages=[read_page(pdf, i) for i in range(pdf.page_count)])
+
+
+def read_page(pdf: pymupdf.Document, index: int) -> Page:
+    page = pdf[index]
+    rect = page.rect
+    result = Page(number=index + 1, width=rect.width, height=rect.height, chars=[], segments=[])
+    try:
+        result.chars = read_chars(page)
+        result.segments = read_segments(page)
+    except Exception as exc:  # a damaged content stream spoils only its own page
+        result.error = f"cannot read page ({exc})"
+        return result
+    if not result.chars:
+        result.error = "no text layer (scanned page)"
+    return result
+
+
+def read_chars(page: pymupdf.Page) -> list[Char]:
+    chars = []
+    raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+    for block in raw["blocks"]:
+        for line in block.get("lines", []):
+            if line["dir"][0] < 0.9:  # rotated text (watermarks, stamps) is not table content
+                continue
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    x0, y0, x1, y1 = ch["bbox"]
+                    # Glyph boxes follow font ascent/descent; centre them on the baseline band.
+                    oy = ch["origin"][1]
+                    size = span["size"]
+                    chars.append(Char(ch["c"], (x0, oy - 0.8 * size, x1, oy + 0.2 * size), size))
+    return chars
+
+
+def read_segments(page: pymupdf.Page) -> list[Segment]:
+    """Horizontal and vertical ruling from the page's vector drawings."""
+    segments = []
+    for drawing in page.get_drawings():
+        stroke = drawing.get("color")
+        fill = drawing.get("fill")
+        stroked = drawing["type"] in ("s", "fs") and _dark(stroke)
+        filled = drawing["type"] in ("f", "fs") and _dark(fill)
+        for item in drawing["items"]:
+            kind = item[0]
+            if kind == "l" and stroked:
+                segments += _axis_aligned(item[1], item[2])
+            elif kind in ("re", "qu"):
+                r = item[1].rect if kind == "qu" else item[1]
+                if (stroked or filled) and min(r.width, r.height) <= THIN:
+                    # A thin box is a drawn line (common in Office exports).
+                    if r.width >= r.height:
+                        segments.append(Segment(r.x0, (r.y0 + r.y1) / 2, r.x1, (r.y0 + r.y1) / 2))
+                    else:
+                        segments.append(Segment((r.x0 + r.x1) / 2, r.y0, (r.x0 + r.x1) / 2, r.y1))
+                elif stroked:
+                    corners = [r.tl, r.tr, r.br, r.bl, r.tl]
+                    for a, b in zip(corners, corners[1:], strict=False):
+                        segments += _axis_aligned(a, b)
+    return segments
+
+
+def _dark(color: tuple | None) -> bool:
+    if not color:
+        return False
+    if len(color) == 4:  # CMYK
+        c, m, y, k = color
+        grey = (3 - c - m - y) / 3 * (1 - k)
+    else:
+        grey = sum(color) / len(color)
+    return grey <= MAX_RULE_GREY
+
+
+def _axis_aligned(a: pymupdf.Point, b: pymupdf.Point) -> list[Segment]:
+    if abs(a.y - b.y) <= 1.0 and abs(a.x - b.x) > 1.0:
+        y = (a.y + b.y) / 2
+        return [Segment(min(a.x, b.x), y, max(a.x, b.x), y)]
+    if abs(a.x - b.x) <= 1.0 and abs(a.y - b.y) > 1.0:
+        x = (a.x + b.x) / 2
+        return [Segment(x, min(a.y, b.y), x, max(a.y, b.y))]
+    return []

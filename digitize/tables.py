@@ -1,0 +1,318 @@
+"""Find ruled tables on a page and fill their cells from the text layer.
+
+The grid is the finest grid of the drawn rules. Where a table has no interior
+column rules, columns come from text gutters shared by the rows; where it has no
+interior row rules, rows come from vertical gaps between text lines. A drawn
+rule missing between two slots of a ruled row (or column) makes a merged cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import BBox, Cell, Char, Page, Segment, Table
+from .textjoin import cell_text, group_lines, line_text
+
+TOL = 2.5  # points: rules this close are the same rule
+JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
+MIN_TABLE_SIDE = 20.0
+COLUMN_SNAP = 8.0  # a gutter this close to a hinted column boundary is the same boundary
+
+
+@dataclass
+class Region:
+    h: list[Segment] = field(default_factory=list)
+    v: list[Segment] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> BBox:
+        segs = self.h + self.v
+        return (min(s.x0 for s in segs), min(s.y0 for s in segs),
+                max(s.x1 for s in segs), max(s.y1 for s in segs))
+
+
+def find_tables(page: Page, column_hint: list[float] | None = None) -> list[Table]:
+    """Tables on the page, top to bottom. `column_hint`: the column boundaries of the
+    previous page's last table, which a continuation without column rules may share
+    even where its own text leaves a column empty."""
+    h, v = merge_segments(page.segments)
+    tables = []
+    for region in find_regions(h, v):
+        table = build_table(region, page.chars, page.number, column_hint)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    attach_surrounding_text(tables, page)
+    return tables
+
+
+# ---------------------------------------------------------------- ruling
+
+
+def merge_segments(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """Join collinear, overlapping or nearly touching pieces into whole rules."""
+    h = [s for s in segments if s.horizontal]
+    v = [Segment(s.y0, s.x0, s.y1, s.x1) for s in segments if not s.horizontal]  # transposed
+    merged_v = [Segment(s.y0, s.x0, s.y1, s.x1) for s in _merge_horizontal(v)]
+    return _merge_horizontal(h), merged_v
+
+
+def _merge_horizontal(segs: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in sorted(segs, key=lambda s: (round(s.y0 / TOL), s.x0)):
+        if out and abs(out[-1].y0 - s.y0) <= TOL / 2 and s.x0 <= out[-1].x1 + JOIN_GAP:
+            last = out[-1]
+            out[-1] = Segment(last.x0, last.y0, max(last.x1, s.x1), last.y0)
+        else:
+            out.append(Segment(s.x0, s.y0, s.x1, s.y0))
+    return [s for s in out if s.x1 - s.x0 > TOL]
+
+
+def _crosses(h: Segment, v: Segment) -> bool:
+    return h.x0 - TOL <= v.x0 <= h.x1 + TOL and v.y0 - TOL <= h.y0 <= v.y1 + TOL
+
+
+def find_regions(h: list[Segment], v: list[Segment]) -> list[Region]:
+    """Group rules that touch into table regions."""
+    segs = h + v
+    parent = list(range(len(segs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, hs in enumerate(h):
+        for j, vs in enumerate(v):
+            if _crosses(hs, vs):
+                parent[root(i)] = root(len(h) + j)
+    groups: dict[int, Region] = {}
+    for i, s in enumerate(segs):
+        region = groups.setdefault(root(i), Region())
+        (region.h if i < len(h) else region.v).append(s)
+    regions = join_frame_pieces(list(groups.values()))
+    out = []
+    for region in regions:
+        x0, y0, x1, y1 = region.bbox
+        if x1 - x0 >= MIN_TABLE_SIDE and y1 - y0 >= MIN_TABLE_SIDE / 2 and len(region.h) >= 2:
+            out.append(region)
+    return out
+
+
+def join_frame_pieces(regions: list[Region]) -> list[Region]:
+    """Attach rules that touch no crossing rule to the table they frame.
+
+    A table cut by a page break often lacks its top or bottom border, so its left
+    rules stand alone; they span exactly the table's height. Likewise a table ruled
+    only by rows, with no frame, is a stack of equally long horizontal rules.
+    """
+    tables = [r for r in regions if r.h and r.v]
+    loose = [r for r in regions if not (r.h and r.v)]
+    for piece in loose:
+        px0, py0, px1, py1 = piece.bbox
+        for table in tables:
+            tx0, ty0, tx1, ty1 = table.bbox
+            if piece.v and abs(py0 - ty0) <= TOL and abs(py1 - ty1) <= TOL:
+                table.v += piece.v
+                break
+            if piece.h and abs(px0 - tx0) <= TOL and abs(px1 - tx1) <= TOL and ty0 - TOL <= py0 <= ty1 + TOL:
+                table.h += piece.h
+                break
+        else:
+            same_width = next((t for t in tables if not t.v and abs(t.bbox[0] - px0) <= TOL
+                               and abs(t.bbox[2] - px1) <= TOL), None) if not piece.v else None
+            if same_width is not None:
+                same_width.h += piece.h
+            else:
+                tables.append(piece)
+    return tables
+
+
+def cluster(values: list[float], tol: float = TOL) -> list[float]:
+    """Sorted representatives of values that lie within `tol` of their neighbours."""
+    out: list[list[float]] = []
+    for x in sorted(values):
+        if out and x - out[-1][-1] <= tol:
+            out[-1].append(x)
+        else:
+            out.append([x])
+    return [sum(g) / len(g) for g in out]
+
+
+def covered(segs: list[Segment], at: float, lo: float, hi: float, vertical: bool) -> float:
+    """Share of [lo, hi] along the line `at` that drawn rules cover."""
+    total = 0.0
+    for s in segs:
+        pos, a, b = (s.x0, s.y0, s.y1) if vertical else (s.y0, s.x0, s.x1)
+        if abs(pos - at) <= TOL:
+            total += max(0.0, min(b, hi) - max(a, lo))
+    return total / (hi - lo) if hi > lo else 0.0
+
+
+# ---------------------------------------------------------------- grid
+
+
+def build_table(region: Region, page_chars: list[Char], page_number: int,
+                column_hint: list[float] | None = None) -> Table | None:
+    x0, y0, x1, y1 = region.bbox
+    chars = [c for c in page_chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1 and c.text.strip()]
+    inner_v = [s for s in region.v if x0 + TOL < s.x0 < x1 - TOL]
+    inner_h = [s for s in region.h if y0 + TOL < s.y0 < y1 - TOL]
+    col_x = cluster([x0, x1] + [s.x0 for s in inner_v])
+    row_y = cluster([y0, y1] + [s.y0 for s in region.h])
+    if not inner_v:
+        col_x = cluster(col_x + text_gutters(chars, row_y))
+        if column_hint and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL:
+            col_x = cluster(col_x + [x for x in column_hint[1:-1] if _free_at(chars, row_y, x)],
+                            tol=COLUMN_SNAP)
+    if not inner_h:
+        row_y = cluster(row_y + text_row_breaks(chars))
+    nrows, ncols = len(row_y) - 1, len(col_x) - 1
+    if nrows * ncols < 2:
+        return None
+
+    ruled_rows = [any(covered(inner_v, s.x0, row_y[r], row_y[r + 1], True) > 0.5 for s in inner_v)
+                  for r in range(nrows)]
+
+    def joined_right(r: int, c: int) -> bool:
+        x = col_x[c + 1]
+        if covered(region.v, x, row_y[r], row_y[r + 1], True) > 0.5:
+            return False
+        if ruled_rows[r]:
+            return True
+        return any(ch.bbox[0] < x - 1 < x + 1 < ch.bbox[2] and row_y[r] < ch.cy < row_y[r + 1]
+                   for ch in chars)
+
+    def joined_down(r: int, c: int) -> bool:
+        y = row_y[r + 1]
+        # Without any interior row rule, rows come from text gaps and never merge.
+        return bool(inner_h) and covered(region.h, y, col_x[c], col_x[c + 1], False) <= 0.5
+
+    spans = merge_slots(nrows, ncols, joined_right, joined_down)
+    slot_chars: dict[tuple[int, int], list[Char]] = {}
+    for ch in chars:
+        r = _index(row_y, ch.cy)
+        c = _index(col_x, ch.cx)
+        slot_chars.setdefault(spans[r][c], []).append(ch)
+
+    cells = []
+    seen = set()
+    for r in range(nrows):
+        for c in range(ncols):
+            top_left = spans[r][c]
+            if top_left in seen:
+                continue
+            seen.add(top_left)
+            r0, c0 = top_left
+            r1 = max(rr for rr in range(nrows) for cc in range(ncols) if spans[rr][cc] == top_left)
+            c1 = max(cc for rr in range(nrows) for cc in range(ncols) if spans[rr][cc] == top_left)
+            cells.append(Cell(
+                row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
+                bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
+                text=cell_text(slot_chars.get(top_left, [])), page=page_number,
+            ))
+    return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),
+                 pages=[page_number], col_x=col_x, row_y=row_y)
+
+
+def merge_slots(nrows: int, ncols: int, joined_right, joined_down) -> list[list[tuple[int, int]]]:
+    """Label every slot with the top-left slot of its (rectangular) merged cell."""
+    label = [[(r, c) for c in range(ncols)] for r in range(nrows)]
+    changed = True
+    while changed:
+        changed = False
+        for r in range(nrows):
+            for c in range(ncols):
+                if c + 1 < ncols and label[r][c] != label[r][c + 1] and joined_right(r, c):
+                    _unite(label, label[r][c], label[r][c + 1])
+                    changed = True
+                if r + 1 < nrows and label[r][c] != label[r + 1][c] and joined_down(r, c):
+                    _unite(label, label[r][c], label[r + 1][c])
+                    changed = True
+    return label
+
+
+def _unite(label: list[list[tuple[int, int]]], a: tuple[int, int], b: tuple[int, int]) -> None:
+    """Merge the two cells labelled a and b into their bounding rectangle."""
+    slots = [(r, c) for r, row in enumerate(label) for c, lab in enumerate(row) if lab in (a, b)]
+    r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
+    c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
+    olds = {label[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    for r, row in enumerate(label):
+        for c, lab in enumerate(row):
+            if lab in olds:
+                label[r][c] = (r0, c0)
+
+
+def _index(bounds: list[float], v: float) -> int:
+    for i in range(len(bounds) - 1):
+        if v < bounds[i + 1]:
+            return i
+    return len(bounds) - 2
+
+
+# ---------------------------------------------------------------- text geometry
+
+
+def free_strips(spans: list[tuple[float, float, int]], min_width: float, allowed: int = 0) -> list[float]:
+    """Centres of the strips between the first and last span that at most `allowed`
+    groups cover and that are at least `min_width` wide. A span is (start, end, group)."""
+    if not spans:
+        return []
+    step = 0.5
+    lo = min(a for a, _, _ in spans)
+    n = int((max(b for _, b, _ in spans) - lo) / step) + 1
+    hits: list[set[int]] = [set() for _ in range(n)]
+    for a, b, group in spans:
+        for i in range(int((a - lo) / step), min(n, int((b - lo) / step) + 1)):
+            hits[i].add(group)
+    centres, start = [], None
+    for i in range(n + 1):
+        free = i < n and len(hits[i]) <= allowed
+        if free and start is None:
+            start = i
+        elif not free and start is not None:
+            if (i - start) * step >= min_width:
+                centres.append(lo + (start + i) / 2 * step)
+            start = None
+    return centres
+
+
+def text_gutters(chars: list[Char], row_y: list[float]) -> list[float]:
+    """Column boundaries where nearly every row band leaves a vertical strip free of text.
+    A header spanning several columns may cross a gutter, so a tenth of the rows may."""
+    if not chars:
+        return []
+    size = sorted(c.size for c in chars)[len(chars) // 2]
+    spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars]
+    return free_strips(spans, max(4.0, 0.5 * size), allowed=(len(row_y) - 1) // 10)
+
+
+def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:
+    """Does text cross x in at most a tenth of the row bands (as for a gutter)?"""
+    bands = {_index(row_y, c.cy) for c in chars if c.bbox[0] < x < c.bbox[2]}
+    return len(bands) <= (len(row_y) - 1) // 10
+
+
+def text_row_breaks(chars: list[Char]) -> list[float]:
+    """Row boundaries in a block without row rules: strips free of text across all
+    columns and clearly taller than the gap between wrapped lines."""
+    if not chars:
+        return []
+    size = sorted(c.size for c in chars)[len(chars) // 2]
+    return free_strips([(c.bbox[1], c.bbox[3], i) for i, c in enumerate(chars)], 0.6 * size)
+
+
+def attach_surrounding_text(tables: list[Table], page: Page) -> None:
+    """Record the text lines above each table (and below the last) for stitching."""
+    outside = [c for c in page.chars if c.text.strip()
+               and not any(t.bbox[0] - TOL <= c.cx <= t.bbox[2] + TOL
+                           and t.bbox[1] - TOL <= c.cy <= t.bbox[3] + TOL for t in tables)]
+    lines = [(min(c.cy for c in line), line_text(line)) for line in group_lines(outside)]
+    prev_bottom = 0.0
+    for table in tables:
+        table.text_above = "\n".join(text for y, text in lines if prev_bottom <= y < table.bbox[1])
+        prev_bottom = table.bbox[3]
+    if tables:
+        tables[-1].text_below = "\n".join(text for y, text in lines if y > prev_bottom)

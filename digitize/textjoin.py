@@ -1,0 +1,87 @@
+"""Join characters into lines and lines into cell text, the CJK way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Char
+
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def is_cjk(ch: str) -> bool:
+    """Han characters, kana, CJK punctuation and full-width forms: no spaces around them."""
+    if not ch:
+        return False
+    o = ord(ch[0])
+    return (
+        0x2E80 <= o <= 0x9FFF  # radicals, CJK symbols and punctuation, kana, unified ideographs
+        or 0xF900 <= o <= 0xFAFF  # compatibility ideographs
+        or 0xFE30 <= o <= 0xFE4F  # CJK compatibility forms
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x20000 <= o <= 0x3FFFF  # extension planes
+        or ch in "“”‘’…—·"
+    )
+
+
+def tidy_spaces(text: str) -> str:
+    """Drop spaces next to CJK characters; collapse other runs to one space."""
+    text = _SPACES.sub(" ", text).strip()
+    out = []
+    for i, ch in enumerate(text):
+        if ch == " " and (is_cjk(text[i - 1]) or is_cjk(text[i + 1])):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines wrapped inside one cell.
+
+    CJK text wraps at any character, so lines join with no space; a cell with no CJK
+    at all is Latin text wrapped at spaces, so its lines join with one space.
+    """
+    lines = [tidy_spaces(line) for line in lines]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    has_cjk = any(is_cjk(ch) for line in lines for ch in line)
+    out = lines[0]
+    for line in lines[1:]:
+        if not has_cjk and not out.endswith("-"):
+            out += " "
+        out += line
+    return out
+
+
+def group_lines(chars: list[Char]) -> list[list[Char]]:
+    """Cluster characters into text lines by vertical position, top to bottom, each left to right."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: c.cy):
+        if lines:
+            last = lines[-1]
+            ref = sum(c.cy for c in last) / len(last)
+            if abs(ch.cy - ref) < 0.45 * max(ch.size, last[0].size):
+                last.append(ch)
+                continue
+        lines.append([ch])
+    return [sorted(line, key=lambda c: c.bbox[0]) for line in lines]
+
+
+def line_text(line: list[Char]) -> str:
+    """Characters of one line; a visible gap between Latin characters becomes a space."""
+    out = []
+    prev: Char | None = None
+    for ch in line:
+        if prev is not None and ch.text.strip() and prev.text.strip():
+            gap = ch.bbox[0] - prev.bbox[2]
+            if gap > 0.25 * ch.size and not (is_cjk(ch.text) or is_cjk(prev.text)):
+                out.append(" ")
+        out.append(ch.text)
+        prev = ch
+    return "".join(out)
+
+
+def cell_text(chars: list[Char]) -> str:
+    return unicodedata.normalize("NFC", join_lines([line_text(line) for line in group_lines(chars)]))
