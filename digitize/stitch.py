@@ -20,7 +20,7 @@ PAGE_FURNITURE = re.compile(
     r"^\s*(?:[-—–~\s]*\d+[-—–~\s]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+|page\s*\d+.*|续表.*|\(?续\)?)\s*$",
     re.IGNORECASE,
 )
-NUMBER = re.compile(r"^[\d,.%\-+≥≤<>~/／()（）\s]+$")
+AMOUNT = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 COLUMN_TOL = 0.03  # share of the table width within which column boundaries match
 MAX_HEADER_ROWS = 3
 
@@ -135,24 +135,23 @@ def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
 
 
 def is_split_row(logical: Table, grid: list[list[str]], first: int) -> bool:
-    """Is grid row `first` the rest of the logical table's last row, cut by the page break?"""
-    head = logical.grid()
+    """Is grid row `first` the rest of the logical table's last row, cut by the page break?
+
+    It is when one half lacks a column that rows normally fill (a slot covered by a
+    merged cell with text counts as filled) while the other half has it, and the second
+    half repeats no amount where the first half already has text: amounts do not wrap.
+    """
     last = logical.nrows - 1
-    top = {c for c in range(logical.ncols) if (cell := logical.cell_at(last, c)) is not None and cell.text}
+    covered = [[bool((cell := logical.cell_at(r, c)) and cell.text) for c in range(logical.ncols)]
+               for r in range(logical.nrows)]
+    top = {c for c in range(logical.ncols) if covered[last][c]}
     rest = {c for c in range(logical.ncols) if grid[first][c]}
     if not top or not rest or top == rest:
         return False
-    others = head[:last] + grid[first + 1:]
-    filled = [sum(1 for row in others if row[c]) >= 0.8 * len(others) for c in range(logical.ncols)] \
-        if others else [True] * logical.ncols
-    if rest < top:
-        # The continuation lacks columns rows normally fill, and holds no complete values.
-        return any(filled[c] for c in top - rest) and not any(NUMBER.match(grid[first][c]) for c in rest)
-    if top < rest:
-        # The cut row's key cells (often centred vertically) are printed on the next page.
-        label = next((c for c in range(logical.ncols) if filled[c]), 0)
-        return label not in top
-    return False
+    others = covered[:last] + [[bool(t) for t in row] for row in grid[first + 1:]]
+    filled = {c for c in range(logical.ncols) if sum(row[c] for row in others) >= 0.8 * len(others)}
+    lacks_key = bool(filled & (top - rest)) or bool(filled & (rest - top))
+    return lacks_key and not any(AMOUNT.match(grid[first][c]) for c in rest & top)
 
 
 def _squash(text: str) -> str:

@@ -16,7 +16,6 @@ from .textjoin import cell_text, group_lines, line_text
 TOL = 2.5  # points: rules this close are the same rule
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
-COLUMN_SNAP = 8.0  # a gutter this close to a hinted column boundary is the same boundary
 
 
 @dataclass
@@ -95,7 +94,9 @@ def find_regions(h: list[Segment], v: list[Segment]) -> list[Region]:
     out = []
     for region in regions:
         x0, y0, x1, y1 = region.bbox
-        if x1 - x0 >= MIN_TABLE_SIDE and y1 - y0 >= MIN_TABLE_SIDE / 2 and len(region.h) >= 2:
+        # A table cut by page breaks may keep only one horizontal rule between its side rules.
+        ruled = len(region.h) >= 2 or (region.h and len(region.v) >= 2)
+        if x1 - x0 >= MIN_TABLE_SIDE and y1 - y0 >= MIN_TABLE_SIDE / 2 and ruled:
             out.append(region)
     return out
 
@@ -162,10 +163,12 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     col_x = cluster([x0, x1] + [s.x0 for s in inner_v])
     row_y = cluster([y0, y1] + [s.y0 for s in region.h])
     if not inner_v:
-        col_x = cluster(col_x + text_gutters(chars, row_y))
+        hints = []
         if column_hint and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL:
-            col_x = cluster(col_x + [x for x in column_hint[1:-1] if _free_at(chars, row_y, x)],
-                            tol=COLUMN_SNAP)
+            hints = [x for x in column_hint[1:-1] if _free_at(chars, row_y, x)]
+        # A gutter holding a hinted boundary is that boundary.
+        gutters = [(a + b) / 2 for a, b in text_gutters(chars, row_y) if not any(a <= x <= b for x in hints)]
+        col_x = cluster(col_x + hints + gutters)
     if not inner_h:
         row_y = cluster(row_y + text_row_breaks(chars))
     nrows, ncols = len(row_y) - 1, len(col_x) - 1
@@ -255,9 +258,10 @@ def _index(bounds: list[float], v: float) -> int:
 # ---------------------------------------------------------------- text geometry
 
 
-def free_strips(spans: list[tuple[float, float, int]], min_width: float, allowed: int = 0) -> list[float]:
-    """Centres of the strips between the first and last span that at most `allowed`
-    groups cover and that are at least `min_width` wide. A span is (start, end, group)."""
+def free_strips(spans: list[tuple[float, float, int]], min_width: float,
+                allowed: int = 0) -> list[tuple[float, float]]:
+    """The strips between the first and last span that at most `allowed` groups cover
+    and that are at least `min_width` wide. A span is (start, end, group)."""
     if not spans:
         return []
     step = 0.5
@@ -267,19 +271,19 @@ def free_strips(spans: list[tuple[float, float, int]], min_width: float, allowed
     for a, b, group in spans:
         for i in range(int((a - lo) / step), min(n, int((b - lo) / step) + 1)):
             hits[i].add(group)
-    centres, start = [], None
+    strips, start = [], None
     for i in range(n + 1):
         free = i < n and len(hits[i]) <= allowed
         if free and start is None:
             start = i
         elif not free and start is not None:
             if (i - start) * step >= min_width:
-                centres.append(lo + (start + i) / 2 * step)
+                strips.append((lo + start * step, lo + i * step))
             start = None
-    return centres
+    return strips
 
 
-def text_gutters(chars: list[Char], row_y: list[float]) -> list[float]:
+def text_gutters(chars: list[Char], row_y: list[float]) -> list[tuple[float, float]]:
     """Column boundaries where nearly every row band leaves a vertical strip free of text.
     A header spanning several columns may cross a gutter, so a tenth of the rows may."""
     if not chars:
@@ -301,7 +305,8 @@ def text_row_breaks(chars: list[Char]) -> list[float]:
     if not chars:
         return []
     size = sorted(c.size for c in chars)[len(chars) // 2]
-    return free_strips([(c.bbox[1], c.bbox[3], i) for i, c in enumerate(chars)], 0.6 * size)
+    strips = free_strips([(c.bbox[1], c.bbox[3], i) for i, c in enumerate(chars)], 0.6 * size)
+    return [(a + b) / 2 for a, b in strips]
 
 
 def attach_surrounding_text(tables: list[Table], page: Page) -> None:
