@@ -103,7 +103,8 @@ def append_part(logical: Table, part: Table) -> None:
     skip = repeated_header_rows(logical.grid(), grid)
     if skip >= part.nrows:
         return
-    split = is_split_row(logical, grid, skip)
+    # An empty first row is the bottom edge of a row cut by the break: nothing to add.
+    split = not any(grid[skip]) or is_split_row(logical, grid, skip)
     offset = logical.nrows - skip - (1 if split else 0)
     for cell in cells:
         if cell.row + cell.rowspan <= skip:

@@ -178,14 +178,17 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     ruled_rows = [any(covered(inner_v, s.x0, row_y[r], row_y[r + 1], True) > 0.5 for s in inner_v)
                   for r in range(nrows)]
 
+    # In a row without column rules, text running across a boundary joins the slots; a
+    # row holding one such run and nothing else is one cell as wide as the table (a caption).
+    spans_at = [[not ruled_rows[r] and text_spans(chars, x, row_y[r], row_y[r + 1]) for x in col_x[1:-1]]
+                for r in range(nrows)]
+    caption_rows = {r for r in range(nrows) if any(spans_at[r]) and _runs(spans_at[r], chars, col_x,
+                                                                        row_y[r], row_y[r + 1]) == 1}
+
     def joined_right(r: int, c: int) -> bool:
-        x = col_x[c + 1]
-        if covered(region.v, x, row_y[r], row_y[r + 1], True) > 0.5:
+        if covered(region.v, col_x[c + 1], row_y[r], row_y[r + 1], True) > 0.5:
             return False
-        if ruled_rows[r]:
-            return True
-        return any(ch.bbox[0] < x - 1 < x + 1 < ch.bbox[2] and row_y[r] < ch.cy < row_y[r + 1]
-                   for ch in chars)
+        return ruled_rows[r] or r in caption_rows or spans_at[r][c]
 
     def joined_down(r: int, c: int) -> bool:
         y = row_y[r + 1]
@@ -291,6 +294,31 @@ def text_gutters(chars: list[Char], row_y: list[float]) -> list[tuple[float, flo
     size = sorted(c.size for c in chars)[len(chars) // 2]
     spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars]
     return free_strips(spans, max(4.0, 0.5 * size), allowed=(len(row_y) - 1) // 10)
+
+
+def _runs(joins: list[bool], chars: list[Char], col_x: list[float], y0: float, y1: float) -> int:
+    """How many separate runs of text a row holds, given which column boundaries text joins."""
+    filled = [any(col_x[c] <= ch.cx < col_x[c + 1] and y0 < ch.cy < y1 for ch in chars)
+              for c in range(len(col_x) - 1)]
+    runs, open_run = 0, False
+    for c, has_text in enumerate(filled):
+        if has_text and not (open_run and c > 0 and joins[c - 1]):
+            runs += 1
+        open_run = has_text or (open_run and c < len(joins) and joins[c])
+    return runs
+
+
+def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
+    """Does a line of text run across x between y0 and y1 (touching glyphs on both sides)?"""
+    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - c.size < x < c.bbox[2] + c.size]
+    for a in near:
+        if a.bbox[0] < x - 1 < x + 1 < a.bbox[2]:
+            return True
+        for b in near:
+            if (a.bbox[2] <= x <= b.bbox[0] and b.bbox[0] - a.bbox[2] < 0.5 * a.size
+                    and abs(a.cy - b.cy) < 0.5 * a.size):
+                return True
+    return False
 
 
 def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:
