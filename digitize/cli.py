@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("inputs", nargs="+", metavar="IN", help="PDF files or folders")
     convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
     convert.add_argument("--encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
-                         help="CSV encoding; the default writes a BOM so Excel and WPS read Chinese correctly")
+                         help="CSV encoding; the default writes a BOM so Excel and WPS read Chinese")
     convert.add_argument("--password", help="password for encrypted PDFs")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     convert.set_defaults(func=cmd_convert)

@@ -1,0 +1,72 @@
+"""Benchmark: convert a corpus of PDFs, time it per page and score it against expected CSVs.
+
+    python -m digitize.bench CORPUS [--variant digital] [--out DIR]
+
+CORPUS holds `<doc>.<variant>.pdf` files and `expected/<doc>[.tNN].csv`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import scoring
+from .pipeline import convert_file
+
+
+def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
+    inputs = sorted(corpus.glob(f"*.{variant}.pdf"))
+    if not inputs:
+        print(f"{variant}: no *.{variant}.pdf in {corpus}")
+        return
+    pages = 0
+    total = 0.0
+    seconds = []  # per page, for each file
+    scores = []
+    for path in inputs:
+        started = time.perf_counter()
+        result = convert_file(path, out_dir)
+        elapsed = time.perf_counter() - started
+        pages += result.pages
+        total += elapsed
+        seconds.append(elapsed / max(result.pages, 1))
+        doc = path.name.removesuffix(f".{variant}.pdf")
+        expected = sorted((corpus / "expected").glob(f"{doc}.csv")) + sorted(
+            (corpus / "expected").glob(f"{doc}.t[0-9][0-9].csv"))
+        for i, exp in enumerate(expected):
+            predicted = scoring.load_csv(result.outputs[i]) if i < len(result.outputs) else None
+            scores.append(scoring.score_table(scoring.load_csv(exp), predicted))
+    cells = sum(s.cells for s in scores)
+    chars = sum(s.chars for s in scores)
+    seconds.sort()
+    print(f"{variant}: {len(inputs)} files, {pages} pages, "
+          f"{sum(s.shape_ok for s in scores)}/{len(scores)} table shapes right, "
+          f"exact cells {sum(s.exact for s in scores) / max(cells, 1):.4f}, "
+          f"CER {sum(s.edit_distance for s in scores) / max(chars, 1):.4f}")
+    print(f"{variant}: median {seconds[len(seconds) // 2]:.3f} s/page, "
+          f"{60 * pages / max(total, 1e-9):.0f} pages/min on one process")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m digitize.bench", description=__doc__)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--variant", action="append", help="input variant (default: digital)")
+    parser.add_argument("--out", type=Path, help="keep the CSVs here")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"error: {args.corpus}: no such folder", file=sys.stderr)
+        return 1
+    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+          f"python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for variant in args.variant or ["digital"]:
+            bench_variant(args.corpus, variant, args.out or Path(tmp) / variant)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""The committed samples are exactly what samples/build.py makes, and their PDFs carry the expected texts."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pymupdf
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+NAMES = [e["name"] for e in MANIFEST]
+
+
+def load_builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("samples_build", SAMPLES / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("samples")
+    load_builder().build(out)
+    return out
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_manifest_is_up_to_date(built: Path) -> None:
+    assert (built / "manifest.json").read_bytes() == (SAMPLES / "manifest.json").read_bytes()
+
+
+def test_manifest_entries() -> None:
+    listed = set()
+    for entry in MANIFEST:
+        assert set(entry) == {"name", "input", "expected", "features", "thresholds"}
+        assert (SAMPLES / entry["input"]).is_file()
+        assert entry["thresholds"] == {"min_exact": 1.0, "max_cer": 0.0, "shape": True}
+        listed |= set(entry["expected"])
+    on_disk = {f"expected/{p.name}" for p in (SAMPLES / "expected").glob("*.csv")}
+    assert listed == on_disk
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=NAMES)
+def test_expected_csvs_are_up_to_date(built: Path, entry: dict) -> None:
+    for rel in entry["expected"]:
+        assert (built / rel).read_bytes() == (SAMPLES / rel).read_bytes(), rel
+        rows = read_csv(SAMPLES / rel)
+        assert rows and len({len(r) for r in rows}) == 1, f"{rel} is not rectangular"
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=NAMES)
+def test_pdf_is_up_to_date(built: Path, entry: dict) -> None:
+    fresh, committed = built / entry["input"], SAMPLES / entry["input"]
+    if fresh.read_bytes() == committed.read_bytes():
+        return
+    made_by = pymupdf.open(committed).metadata.get("producer")
+    if made_by != f"PyMuPDF {pymupdf.VersionBind}":
+        pytest.skip(f"{committed.name} was made by {made_by}, this is PyMuPDF {pymupdf.VersionBind}")
+    pytest.fail(f"{committed.name} differs from a fresh build: run `python samples/build.py`")
+
+
+def page_texts(path: Path) -> list[tuple[str, set[int]]]:
+    """Each page's text with all whitespace removed, and the offsets where its text lines end."""
+    pages = []
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            joined, ends = "", set()
+            for line in page.get_text().splitlines():
+                joined += squeeze(line)
+                ends.add(len(joined))
+            pages.append((joined, ends))
+    return pages
+
+
+def occurrences(haystack: str, needle: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(needle), haystack)]
+
+
+def found(text: str, pages: list[tuple[str, set[int]]], first: int = 0, head: bool = True) -> bool:
+    """`text` is on a page, or (a cell cut by a page break) its head ends a line on one page and the
+    rest starts a line on the next."""
+    for i in range(first, len(pages) if head else first + 1):
+        joined, ends = pages[i]
+        starts = ends | {0}
+        if any(head or p in starts for p in occurrences(joined, text)):
+            return True
+        if i + 1 == len(pages):
+            continue
+        for k in range(1, len(text)):
+            ok = any(p + k in ends and (head or p in starts) for p in occurrences(joined, text[:k]))
+            if ok and found(text[k:], pages, i + 1, head=False):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=NAMES)
+def test_pdf_text_layer_holds_every_cell(entry: dict) -> None:
+    pages = page_texts(SAMPLES / entry["input"])
+    for rel in entry["expected"]:
+        for r, row in enumerate(read_csv(SAMPLES / rel)):
+            for c, text in enumerate(row):
+                if squeeze(text):
+                    assert found(squeeze(text), pages), f"{rel} row {r} col {c}: {text!r} not in the PDF"
+
+
+def test_wrap_keeps_text_and_width() -> None:
+    build = load_builder()
+    text = "1、产出指标：法律咨询服务人次，年度指标值：≥6000人次。2、产出指标：12348热线接听及时率。"
+    lines = build.wrap(text, 60.0, 9.0)
+    assert "".join(lines) == text and len(lines) > 3
+    assert all(build.text_width(line, 9.0) <= 60.0 for line in lines)
+    assert not any(line[0] in build.CLOSERS for line in lines)
+    assert build.wrap("财政专户\n拨款", 200.0, 9.0) == ["财政专户", "拨款"]
