@@ -38,7 +38,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     out_dir = Path(args.output)
     options = Options(encoding=args.encoding, password=args.password)
     started = time.monotonic()
-    failed = tables = pages = 0
+    failed = with_errors = tables = pages = 0
     for path in inputs:
         result = convert_file(path, out_dir, options)
         for line in result.errors:
@@ -47,13 +47,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
             for out in result.outputs:
                 print(out)
         failed += result.failed
+        with_errors += bool(result.errors)
         tables += result.tables
         pages += result.pages
     if not args.quiet:
         print(f"{len(inputs)} files, {pages} pages, {tables} tables, {failed} failed, "
               f"{time.monotonic() - started:.1f} s", file=sys.stderr)
-    if failed or missing:
-        return ExitCode.BAD_INPUT if failed == len(inputs) else ExitCode.SOME_FAILED
+    if failed == len(inputs):
+        return ExitCode.BAD_INPUT
+    if with_errors or missing:
+        return ExitCode.SOME_FAILED  # outputs were written, but not for everything
     return ExitCode.OK
 
 

@@ -64,3 +64,17 @@ def test_csv_encoding(tmp_path, encoding, bom):
     data = next(tmp_path.glob("*.csv")).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") == bom
     assert b"\r\n" in data
+
+
+def test_page_without_text_layer_is_named_and_other_pages_convert(tmp_path, capsys):
+    mixed = tmp_path / "mixed.pdf"
+    with pymupdf.open(a_sample()) as doc:
+        pix = doc[0].get_pixmap(dpi=50)
+        page = doc.new_page()
+        page.insert_image(page.rect, pixmap=pix)  # an image-only page, as a scan would be
+        doc.save(mixed)
+        scan_page = doc.page_count
+    assert main(["convert", str(mixed), "-o", str(tmp_path / "out")]) == ExitCode.SOME_FAILED
+    err = capsys.readouterr().err
+    assert f"mixed.pdf, page {scan_page}: no text layer" in err
+    assert list((tmp_path / "out").glob("mixed*.csv"))
