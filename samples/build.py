@@ -248,15 +248,14 @@ class Builder:
                     self.cell_line(cell, line, x0, x1, top + i * self.lead)
         self.y = tops[-1]
 
-    def draw_part(self, row: Row, xs: list[float], t: dict, a: int, b: int, split: bool) -> None:
+    def draw_part(self, row: Row, xs: list[float], t: dict, a: int, b: int) -> None:
         """Draw text lines a..b-1 of a row whose cells all span one row (a row part at a page break)."""
         n = max(len(c.lines) for c in row.cells)
         y1 = self.y + (b - a) * self.lead + 2 * self.pad
         for cell in row.cells:
             x0, x1 = xs[cell.col], xs[cell.col + cell.colspan]
             self.box(x0, self.y, x1, y1, t["ruling"])
-            offset = (n - len(cell.lines)) / 2 if t["valign"] == "middle" else 0
-            offset = math.floor(offset) if split else offset
+            offset = (n - len(cell.lines)) // 2 if t["valign"] == "middle" else 0  # whole lines
             for i, line in enumerate(cell.lines):
                 if a <= i + offset < b:
                     self.cell_line(cell, line, x0, x1, self.y + self.pad + (i + offset - a) * self.lead)
@@ -350,12 +349,12 @@ class Builder:
                     self.draw_block(rows, grp[0], [bh[grp[0]]], xs, t)
                     break
                 if a > 0 and fit >= n - a:
-                    self.draw_part(row, xs, t, a, n, True)
+                    self.draw_part(row, xs, t, a, n)
                     break
                 if fit < 1 and self.y <= self.top_of_body:
                     raise ValueError(f"row {grp[0]} does not fit on a page")
                 if fit >= 1:
-                    self.draw_part(row, xs, t, a, a + fit, True)
+                    self.draw_part(row, xs, t, a, a + fit)
                     a += fit
                     self.splits += 1
                 page_break()
@@ -417,26 +416,30 @@ def build(out: Path, src: Path = SRC) -> list[dict]:
         )
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     (out / "manifest.json").write_text(text, encoding="utf-8")
+    made = {e["input"] for e in manifest} | {f for e in manifest for f in e["expected"]} | {"manifest.json"}
+    for stale in outputs(out, {e["name"] for e in manifest}) - made:
+        (out / stale).unlink()  # e.g. the .t02.csv of a sample that now has one table
     return manifest
 
 
-def outputs(root: Path) -> set[str]:
-    found = {p.name for p in root.glob("*.pdf")} | {"manifest.json"}
-    return found | {f"expected/{p.name}" for p in (root / "expected").glob("*.csv")}
+def outputs(root: Path, names: set[str]) -> set[str]:
+    """The files under `root` that belong to the samples `names` (other files are left alone)."""
+    found = {p.name for p in root.glob("*.pdf")} | {f"expected/{p.name}" for p in root.glob("expected/*.csv")}
+    return {f for f in found if Path(f).name.split(".")[0] in names} | {"manifest.json"}
 
 
-def check(committed: Path = HERE) -> list[str]:
-    """Rebuild into a temporary folder; return the files that differ from `committed`."""
+def check(committed: Path = HERE, src: Path = SRC) -> list[str]:
+    """Rebuild into a temporary folder; return the files that differ from those in `committed`."""
+    names = {p.stem for p in src.glob("*.json")}
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp)
-        build(fresh)
-        names = outputs(fresh) | outputs(committed)
+        build(fresh, src)
         return sorted(
-            n
-            for n in names
-            if not (fresh / n).is_file()
-            or not (committed / n).is_file()
-            or not filecmp.cmp(fresh / n, committed / n, shallow=False)
+            f
+            for f in outputs(fresh, names) | outputs(committed, names)
+            if not (fresh / f).is_file()
+            or not (committed / f).is_file()
+            or not filecmp.cmp(fresh / f, committed / f, shallow=False)
         )
 
 

@@ -129,3 +129,19 @@ def test_wrap_keeps_text_and_width() -> None:
     assert all(build.text_width(line, 9.0) <= 60.0 for line in lines)
     assert not any(line[0] in build.CLOSERS for line in lines)
     assert build.wrap("财政专户\n拨款", 200.0, 9.0) == ["财政专户", "拨款"]
+
+
+def test_forced_breaks() -> None:
+    build = load_builder()
+    long = "保障社区矫正日常监管、教育学习和信息化核查工作正常开展。" * 4
+    table = {"widths": [80, 120], "header": [["项目名称", "绩效目标"]], "repeat_header": True}
+    rows = [
+        ["甲", long],
+        {"cells": ["乙", long], "split_after": 2},
+        {"cells": ["丙", "短"], "break_before": True},
+    ]
+    pdf, tables, splits = build.build_sample({"tables": [{**table, "body": rows}]})
+    doc = pymupdf.open("pdf", pdf)
+    assert splits == 1 and len(doc) == 3
+    assert [squeeze(p.get_text()).count("项目名称") for p in doc] == [1, 1, 1]
+    assert tables == [[["项目名称", "绩效目标"], ["甲", long], ["乙", long], ["丙", "短"]]]
