@@ -34,7 +34,3 @@ class DigitizeError(Exception):
 
 class BadInputError(DigitizeError):
     exit_code = ExitCode.BAD_INPUT
-
-
-class MissingDependencyError(DigitizeError):
-    exit_code = ExitCode.MISSING_DEPENDENCY
