@@ -17,8 +17,6 @@ class ExitCode(IntEnum):
 class DigitizeError(Exception):
     """An error that is reported as one line naming the file (and page)."""
 
-    exit_code = ExitCode.BAD_INPUT
-
     def __init__(self, message: str, path: object = None, page: int | None = None):
         super().__init__(message)
         self.message = message
@@ -33,4 +31,4 @@ class DigitizeError(Exception):
 
 
 class BadInputError(DigitizeError):
-    exit_code = ExitCode.BAD_INPUT
+    """The input file itself is unusable: corrupt, encrypted, empty."""
