@@ -143,8 +143,11 @@ def is_split_row(logical: Table, grid: list[list[str]], first: int) -> bool:
     half repeats no amount where the first half already has text: amounts do not wrap.
     """
     last = logical.nrows - 1
-    covered = [[bool((cell := logical.cell_at(r, c)) and cell.text) for c in range(logical.ncols)]
-               for r in range(logical.nrows)]
+    covered = [[False] * logical.ncols for _ in range(logical.nrows)]
+    for cell in logical.cells:  # one pass over the cells: long tables grow page by page
+        if cell.text:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                covered[r][cell.col:cell.col + cell.colspan] = [True] * cell.colspan
     top = {c for c in range(logical.ncols) if covered[last][c]}
     rest = {c for c in range(logical.ncols) if grid[first][c]}
     if not top or not rest or top == rest:
