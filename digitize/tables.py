@@ -202,22 +202,17 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         c = _index(col_x, ch.cx)
         slot_chars.setdefault(spans[r][c], []).append(ch)
 
-    cells = []
-    seen = set()
+    bottom_right: dict[tuple[int, int], tuple[int, int]] = {}  # row-major, so the last slot wins
     for r in range(nrows):
         for c in range(ncols):
-            top_left = spans[r][c]
-            if top_left in seen:
-                continue
-            seen.add(top_left)
-            r0, c0 = top_left
-            r1 = max(rr for rr in range(nrows) for cc in range(ncols) if spans[rr][cc] == top_left)
-            c1 = max(cc for rr in range(nrows) for cc in range(ncols) if spans[rr][cc] == top_left)
-            cells.append(Cell(
-                row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
-                bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
-                text=cell_text(slot_chars.get(top_left, [])), page=page_number,
-            ))
+            bottom_right[spans[r][c]] = (r, c)
+    cells = []
+    for (r0, c0), (r1, c1) in bottom_right.items():
+        cells.append(Cell(
+            row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
+            bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
+            text=cell_text(slot_chars.get((r0, c0), [])), page=page_number,
+        ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),
                  pages=[page_number], col_x=col_x, row_y=row_y)
 
