@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import ExitCode
+from .errors import ExitCode, MissingDependencyError
 from .pipeline import Options, convert_file
+from .raster import IMAGE_SUFFIXES
 
-INPUT_SUFFIXES = {".pdf"}
+INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
 
 
 def collect_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -36,11 +37,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print("error: no input files", file=sys.stderr)
         return ExitCode.USAGE
     out_dir = Path(args.output)
-    options = Options(encoding=args.encoding, password=args.password)
+    options = Options(encoding=args.encoding, password=args.password, dpi=args.dpi,
+                      force_ocr=args.force_ocr, engine=args.engine)
     started = time.monotonic()
     failed = with_errors = tables = pages = 0
     for path in inputs:
-        result = convert_file(path, out_dir, options)
+        try:
+            result = convert_file(path, out_dir, options)
+        except MissingDependencyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return ExitCode.MISSING_DEPENDENCY
         for line in result.errors:
             print(f"error: {line}", file=sys.stderr)
         if not args.quiet:
@@ -72,11 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     convert = sub.add_parser("convert", help="convert PDFs (files or folders) to CSV")
-    convert.add_argument("inputs", nargs="+", metavar="IN", help="PDF files or folders")
+    convert.add_argument("inputs", nargs="+", metavar="IN",
+                         help="PDF or image (PNG, JPEG, TIFF) files, or folders of them")
     convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
     convert.add_argument("--encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
                          help="CSV encoding; the default writes a BOM so Excel and WPS read Chinese")
     convert.add_argument("--password", help="password for encrypted PDFs")
+    convert.add_argument("--engine", choices=["rapidocr", "tesseract"], default="rapidocr",
+                         help="OCR engine for pages without a text layer (default: rapidocr)")
+    convert.add_argument("--dpi", type=float, default=300,
+                         help="resolution at which PDF pages are rendered for OCR (default: 300)")
+    convert.add_argument("--force-ocr", action="store_true",
+                         help="OCR every page, ignoring text layers (for poor invisible OCR layers)")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     convert.set_defaults(func=cmd_convert)
 

@@ -32,3 +32,7 @@ class DigitizeError(Exception):
 
 class BadInputError(DigitizeError):
     """The input file itself is unusable: corrupt, encrypted, empty."""
+
+
+class MissingDependencyError(DigitizeError):
+    """A program or data file the conversion needs is not installed."""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .raster import PageImage
 
 # A box in PDF points, origin top-left, y down: (x0, y0, x1, y1).
 BBox = tuple[float, float, float, float]
@@ -16,6 +20,7 @@ class Char:
     text: str
     bbox: BBox
     size: float = 10.0
+    confidence: float = 1.0  # OCR's confidence in this character; 1 for a text layer
 
     @property
     def cx(self) -> float:
@@ -97,6 +102,8 @@ class Page:
     segments: list[Segment]
     tables: list[Table] = field(default_factory=list)
     error: str | None = None
+    source: str = "text-layer"  # or "ocr:<engine>"
+    image: PageImage | None = None  # the page image, while it waits for OCR
 
 
 @dataclass
@@ -105,3 +112,4 @@ class Document:
     pages: list[Page]
     tables: list[Table] = field(default_factory=list)  # logical tables, after stitching
     errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent per stage

@@ -1,6 +1,10 @@
 """The conversion pipeline, stage by stage.
 
-    source   open the file, read each page's text layer and vector ruling   (source.py)
+    source   open the file, read each page's text layer and vector ruling,   (source.py)
+             or render it when it has none
+    clean    drop seals, even out the background, undo skew                  (raster.py)
+    rules    ruling lines of the page image                                  (lines.py)
+    ocr      characters with their boxes, read from the page image           (ocr.py)
     tables   find table grids on the page and fill their cells               (tables.py)
     stitch   join tables that continue over page breaks into logical tables  (stitch.py)
     output   write one CSV + JSON sidecar per logical table, atomically      (output.py)
@@ -8,18 +12,24 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output, source, stitch, tables
-from .errors import DigitizeError
-from .model import Document
+from . import lines, ocr, output, raster, source, stitch, tables
+from .errors import DigitizeError, MissingDependencyError
+from .model import Document, Page
 
 
 @dataclass
 class Options:
     encoding: str = "utf-8-sig"
     password: str | None = None
+    dpi: float = 300
+    force_ocr: bool = False
+    engine: str = "rapidocr"
 
 
 @dataclass
@@ -39,18 +49,47 @@ class ConvertResult:
 def extract(path: Path, options: Options | None = None) -> Document:
     """Run every stage but output; page-level problems are collected in `Document.errors`."""
     options = options or Options()
-    doc = source.open_document(path, password=options.password)
+    doc = Document(path=path, pages=[])
+    pages = source.read_pages(path, options.password, options.dpi, options.force_ocr)
     column_hint = None
-    for page in doc.pages:
+    while True:
+        with timed(doc, "source"):
+            page = next(pages, None)
+        if page is None:
+            break
+        doc.pages.append(page)
+        if page.image is not None:
+            read_image(page, ocr.get_engine(options.engine), doc)
         if page.error:
             doc.errors.append(str(DigitizeError(page.error, path, page.number)))
             continue
-        page.tables = tables.find_tables(page, column_hint)
+        with timed(doc, "tables"):
+            page.tables = tables.find_tables(page, column_hint)
         column_hint = page.tables[-1].col_x if page.tables else None
-    doc.tables = stitch.stitch(doc.pages)
+    with timed(doc, "stitch"):
+        doc.tables = stitch.stitch(doc.pages)
     if not doc.tables and not doc.errors:
         doc.errors.append(str(DigitizeError("no table found", path)))
     return doc
+
+
+def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> None:
+    """Rules and characters of a page image, in page points, as a text layer would give them."""
+    with timed(doc, "clean"):
+        image = raster.clean(page.image)
+    with timed(doc, "rules"):
+        page.segments, rule_mask = lines.find_rules(image)
+    with timed(doc, "ocr"):
+        page.chars = engine.read(lines.erase_rules(image.grey, rule_mask), image.scale)
+    page.source = f"ocr:{engine.name}"
+    page.image = None
+
+
+@contextmanager
+def timed(doc: Document, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    doc.timings[stage] = doc.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 def convert_file(path: Path, out_dir: Path, options: Options | None = None) -> ConvertResult:
@@ -59,6 +98,8 @@ def convert_file(path: Path, out_dir: Path, options: Options | None = None) -> C
     result = ConvertResult(path)
     try:
         doc = extract(path, options)
+    except MissingDependencyError:
+        raise  # no other file would fare better
     except DigitizeError as exc:
         result.errors.append(str(exc))
         return result

@@ -1,13 +1,16 @@
-"""Open an input file and read each page's text layer and vector ruling."""
+"""Open an input file and read each page: its text layer and vector ruling, or,
+where it has no text layer, its image for OCR."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
 
+from . import raster
 from .errors import BadInputError
-from .model import Char, Document, Page, Segment
+from .model import Char, Page, Segment
 
 # Drawn rectangles thinner than this (points) are ruling lines, not boxes.
 THIN = 2.0
@@ -15,35 +18,61 @@ THIN = 2.0
 MAX_RULE_GREY = 0.85
 
 
-def open_document(path: Path, password: str | None = None) -> Document:
-    """Open a PDF and read every page; raise BadInputError when the file is unusable."""
+def read_pages(path: Path, password: str | None = None, dpi: float = 300,
+               force_ocr: bool = False) -> Iterator[Page]:
+    """The pages of a PDF or image file, one at a time; raise BadInputError when the
+    file is unusable. Pages without a text layer (or all, with `force_ocr`) carry
+    their image rendered at `dpi`."""
+    if path.suffix.lower() in raster.IMAGE_SUFFIXES:
+        yield read_image(path)
+        return
+    pdf = open_pdf(path, password)
+    with pdf:
+        for index in range(pdf.page_count):
+            yield read_page(pdf, index, dpi, force_ocr)
+
+
+def read_image(path: Path) -> Page:
+    try:
+        image = raster.load_image(path)
+    except ValueError as exc:
+        raise BadInputError(str(exc), path) from exc
+    height, width = image.grey.shape
+    return Page(number=1, width=width * image.scale, height=height * image.scale, chars=[], segments=[],
+                image=image)
+
+
+def open_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
     try:
         pdf = pymupdf.open(path)
     except Exception as exc:  # PyMuPDF raises several types for damaged files
         raise BadInputError(f"cannot open as PDF ({exc})", path) from exc
-    with pdf:
-        if pdf.needs_pass:
-            if not password:
-                raise BadInputError("PDF is encrypted; give its password with --password", path)
-            if not pdf.authenticate(password):
-                raise BadInputError("wrong password for encrypted PDF", path)
-        if pdf.page_count == 0:
-            raise BadInputError("PDF has no pages", path)
-        return Document(path=path, pages=[read_page(pdf, i) for i in range(pdf.page_count)])
+    problem = None
+    if pdf.needs_pass and not password:
+        problem = "PDF is encrypted; give its password with --password"
+    elif pdf.needs_pass and not pdf.authenticate(password):
+        problem = "wrong password for encrypted PDF"
+    elif pdf.page_count == 0:
+        problem = "PDF has no pages"
+    if problem:
+        pdf.close()
+        raise BadInputError(problem, path)
+    return pdf
 
 
-def read_page(pdf: pymupdf.Document, index: int) -> Page:
+def read_page(pdf: pymupdf.Document, index: int, dpi: float, force_ocr: bool) -> Page:
     page = pdf[index]
     rect = page.rect
     result = Page(number=index + 1, width=rect.width, height=rect.height, chars=[], segments=[])
     try:
-        result.chars = read_chars(page)
-        result.segments = read_segments(page)
+        if not force_ocr:
+            result.chars = read_chars(page)
+            result.segments = read_segments(page)
+        if not result.chars:
+            result.segments = []
+            result.image = raster.render_pdf_page(page, dpi)
     except Exception as exc:  # a damaged content stream spoils only its own page
         result.error = f"cannot read page ({exc})"
-        return result
-    if not result.chars:
-        result.error = "no text layer (scanned page)"
     return result
 
 

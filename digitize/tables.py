@@ -37,7 +37,7 @@ def find_tables(page: Page, column_hint: list[float] | None = None) -> list[Tabl
     h, v = merge_segments(page.segments)
     tables = []
     for region in find_regions(h, v):
-        table = build_table(region, page.chars, page.number, column_hint)
+        table = build_table(region, page.chars, page.number, column_hint, page.source)
         if table is not None:
             tables.append(table)
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
@@ -155,7 +155,7 @@ def covered(segs: list[Segment], at: float, lo: float, hi: float, vertical: bool
 
 
 def build_table(region: Region, page_chars: list[Char], page_number: int,
-                column_hint: list[float] | None = None) -> Table | None:
+                column_hint: list[float] | None = None, source: str = "text-layer") -> Table | None:
     x0, y0, x1, y1 = region.bbox
     chars = [c for c in page_chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1 and c.text.strip()]
     inner_v = [s for s in region.v if x0 + TOL < s.x0 < x1 - TOL]
@@ -208,10 +208,12 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
             bottom_right[spans[r][c]] = (r, c)
     cells = []
     for (r0, c0), (r1, c1) in bottom_right.items():
+        inside = slot_chars.get((r0, c0), [])
         cells.append(Cell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
-            text=cell_text(slot_chars.get((r0, c0), [])), page=page_number,
+            text=cell_text(inside), page=page_number, source=source,
+            confidence=min((ch.confidence for ch in inside), default=1.0),
         ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),
                  pages=[page_number], col_x=col_x, row_y=row_y)

@@ -1,11 +1,14 @@
-"""Build the digital sample PDFs, their expected CSVs and the manifest from `samples/src/*.json`.
+"""Build the sample PDFs, their expected CSVs and the manifest from `samples/src/*.json`.
 
-    python samples/build.py            write samples/<name>.pdf, samples/expected/*.csv, samples/manifest.json
+    python samples/build.py            write samples/<name>.pdf, samples/<name>.scan-<kind>.pdf,
+                                       samples/expected/*.csv, samples/manifest.json
     python samples/build.py --out DIR  write the same files under DIR
     python samples/build.py --check    rebuild into a temporary folder, exit 1 if anything differs
 
 The source format is described in samples/README.md.  Every text line is placed by this script, so the
 expected CSV is known exactly: a cell's text is its source text with the forced line breaks removed.
+The scanned variants (SCANS) are image-only PDFs made from the digital ones by rendering each page and
+degrading the image; they share the digital sample's expected CSVs.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pymupdf
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 THRESHOLDS = {"min_exact": 1.0, "max_cer": 0.0, "shape": True}
+SCAN_THRESHOLDS = {"min_exact": 0.9, "max_cer": 0.03, "shape": True}
 FIXED_DATE = "D:20240101000000+00'00'"
 FONT = "cjk"  # resource name of the embedded (then subset) CJK font
 ASCENT, DESCENT = 1.043, -0.266  # of PyMuPDF's "china-s" (Droid Sans Fallback), in font size units
@@ -365,16 +371,21 @@ class Builder:
     def finish(self, title: str) -> bytes:
         self.end_page()
         self.doc.subset_fonts()
-        self.doc.set_metadata(
-            {
-                "title": title,
-                "creator": "samples/build.py",
-                "producer": f"PyMuPDF {pymupdf.VersionBind}",
-                "creationDate": FIXED_DATE,
-                "modDate": FIXED_DATE,
-            }
-        )
-        return self.doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
+        return save(self.doc, title)
+
+
+def save(doc: pymupdf.Document, title: str) -> bytes:
+    """The PDF's bytes, the same on every run: fixed metadata and no document id."""
+    doc.set_metadata(
+        {
+            "title": title,
+            "creator": "samples/build.py",
+            "producer": f"PyMuPDF {pymupdf.VersionBind}",
+            "creationDate": FIXED_DATE,
+            "modDate": FIXED_DATE,
+        }
+    )
+    return doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
@@ -388,6 +399,190 @@ def build_sample(spec: dict) -> tuple[bytes, list[list[list[str]]], int]:
     b = Builder(spec)
     tables = [b.table(t) for t in spec["tables"]]
     return b.finish("".join(title_lines(spec["tables"][0]))), tables, b.splits
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A scanned variant of a digital sample: its pages rendered and degraded (0 or None: step skipped)."""
+
+    sample: str  # the digital sample; the variant is named <sample>.scan-<kind>
+    kind: str
+    seed: int
+    dpi: int
+    seal: tuple[float, float] | None = None  # a red seal centred here (share of the ruling's extent)
+    broken_rules: float = 0.0  # gaps per 100 pt of ruling line
+    faint_rules: int = 0  # ruling lightened to this grey level
+    skew: float = 0.0  # degrees, counter-clockwise
+    gradient: float = 0.0  # the paper darkens by this share of white towards the bottom-right corner
+    blur: float = 0.0  # gaussian sigma, pixels
+    noise: float = 0.0  # gaussian sigma, grey levels
+    threshold: int = 0  # binarize: darker than this is black
+    salt_pepper: float = 0.0  # share of pixels turned black or white
+    jpeg: int = 0  # JPEG quality; 0: lossless PNG
+
+    @property
+    def name(self) -> str:
+        return f"{self.sample}.scan-{self.kind}"
+
+    @property
+    def features(self) -> list[str]:
+        steps = {
+            "seal": self.seal,
+            "broken-rules": self.broken_rules,
+            "faint-rules": self.faint_rules,
+            "skew": self.skew,
+            "uneven-background": self.gradient,
+            "blur": self.blur,
+            "noise": self.noise,
+            "binarized": self.threshold,
+            "salt-and-pepper": self.salt_pepper,
+        }
+        colour = "colour" if self.seal else "grey"
+        encoding = "jpeg" if self.jpeg else "png"
+        return ["scan", f"{self.dpi}dpi", colour] + [k for k, v in steps.items() if v] + [encoding]
+
+
+SCANS = [
+    Scan("s01_wrapped_full", "skew", 101, 200, skew=1.2, gradient=0.12, blur=0.8, noise=6, jpeg=60),
+    Scan("s02_merged_header", "seal", 102, 250, seal=(0.3, 0.4), skew=-0.8, blur=0.6, noise=3, jpeg=60),
+    Scan("s03_partial_rules", "binary", 103, 150, broken_rules=4, skew=2.0, threshold=150, salt_pepper=0.002),
+    Scan("s04_pages_repeat_header", "pages", 104, 200, skew=-1.5, blur=0.6, noise=4, jpeg=45),
+    Scan("s06_form_two_tables", "faint", 106, 300, faint_rules=180, blur=0.8, jpeg=70),
+]
+SEAL_DIAMETER = 113.0  # points (4 cm)
+SEAL_RED = (50, 40, 205)  # BGR
+
+
+def render(page: pymupdf.Page, dpi: int, colour: bool = False) -> np.ndarray:
+    """The page as a grey (or BGR) image."""
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB if colour else pymupdf.csGRAY, alpha=False)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
+    return np.ascontiguousarray(img[:, :, ::-1]) if colour else img[:, :, 0].copy()
+
+
+Segment = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def rules(page: pymupdf.Page) -> list[Segment]:
+    """The page's ruling lines, in points."""
+    items = [item for d in page.get_drawings() for item in d["items"]]
+    return [(i[1].x, i[1].y, i[2].x, i[2].y) for i in items if i[0] == "l"]
+
+
+def px(x: float, y: float, scale: float) -> tuple[int, int]:
+    """A point's pixel position."""
+    return round(x * scale), round(y * scale)
+
+
+def break_rules(
+    img: np.ndarray, segs: list[Segment], rate: float, scale: float, rng: np.random.Generator
+) -> None:
+    """Paint short white gaps at random places along the ruling lines, `rate` gaps per 100 pt on average."""
+    for x0, y0, x1, y1 in segs:
+        for t in rng.random(rng.poisson(math.hypot(x1 - x0, y1 - y0) * rate / 100)):
+            x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+            half = rng.uniform(1.0, 3.0)  # half the gap's length, points
+            dx, dy = (half, 1.5) if abs(x1 - x0) > abs(y1 - y0) else (1.5, half)
+            cv2.rectangle(img, px(x - dx, y - dy, scale), px(x + dx, y + dy, scale), 255, -1)
+
+
+def faint_rules(img: np.ndarray, segs: list[Segment], level: int, scale: float) -> None:
+    """Lighten the ruling lines to grey `level`."""
+    mask = np.zeros(img.shape[:2], np.uint8)
+    for x0, y0, x1, y1 in segs:
+        cv2.line(mask, px(x0, y0, scale), px(x1, y1, scale), 255, round(1.6 * scale))
+    img[mask > 0] = np.maximum(img[mask > 0], level)
+
+
+def add_seal(img: np.ndarray, x: float, y: float, radius: float, rng: np.random.Generator) -> np.ndarray:
+    """Stamp a red seal (a ring, a star, and strokes along the ring standing for its text) centred at
+    pixel (x, y) on the BGR image."""
+
+    def at(r: float, degrees: float) -> tuple[int, int]:  # r in radii, degrees clockwise from 3 o'clock
+        a = math.radians(degrees)
+        return round(x + r * radius * math.cos(a)), round(y + r * radius * math.sin(a))
+
+    layer = np.full_like(img, 255)
+    pen = round(radius / 18)
+    cv2.circle(layer, at(0, 0), round(radius), SEAL_RED, round(radius / 12), cv2.LINE_AA)
+    tilt = rng.uniform(-15, 15)
+    star = [at(0.32 if k % 2 == 0 else 0.13, tilt - 90 + 36 * k) for k in range(10)]
+    cv2.fillPoly(layer, [np.array(star, np.int32)], SEAL_RED, cv2.LINE_AA)
+    for k in range(14):  # over the top, from lower left to lower right
+        a = tilt + 150 + 17.2 * k
+        r = round(radius * rng.uniform(0.66, 0.8))
+        cv2.ellipse(layer, at(0, 0), (r, r), 0, a, a + rng.uniform(3, 8), SEAL_RED, pen, cv2.LINE_AA)
+        cv2.line(layer, at(0.64, a + 4), at(0.82, a + 4), SEAL_RED, pen, cv2.LINE_AA)
+    return (img.astype(np.float32) * layer / 255).astype(np.uint8)  # the ink darkens, the print stays dark
+
+
+def skew(img: np.ndarray, angle: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def shade(img: np.ndarray, amount: float) -> np.ndarray:
+    """Darken the paper gradually from the top-left to the bottom-right corner."""
+    h, w = img.shape[:2]
+    ramp = 1 - amount * (np.linspace(0, 0.5, h)[:, None] + np.linspace(0, 0.5, w)[None, :])
+    return (img * (ramp if img.ndim == 2 else ramp[:, :, None])).astype(np.uint8)
+
+
+def add_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    grain = rng.normal(0, sigma, img.shape[:2])
+    return np.clip(img + (grain if img.ndim == 2 else grain[:, :, None]), 0, 255).astype(np.uint8)
+
+
+def salt_pepper(img: np.ndarray, share: float, rng: np.random.Generator) -> None:
+    draw = rng.random(img.shape[:2])
+    img[draw < share / 2] = 0
+    img[draw > 1 - share / 2] = 255
+
+
+def scan_image(page: pymupdf.Page, scan: Scan, rng: np.random.Generator) -> bytes:
+    """One page of `scan`: rendered, degraded step by step, encoded as JPEG or PNG."""
+    scale = scan.dpi / 72
+    img = render(page, scan.dpi, colour=scan.seal is not None)
+    segs = rules(page)
+    if scan.broken_rules:
+        break_rules(img, segs, scan.broken_rules, scale, rng)
+    if scan.faint_rules:
+        faint_rules(img, segs, scan.faint_rules, scale)
+    if scan.seal:
+        xs, ys = np.array(segs)[:, [0, 2]], np.array(segs)[:, [1, 3]]
+        x = xs.min() + scan.seal[0] * (xs.max() - xs.min())
+        y = ys.min() + scan.seal[1] * (ys.max() - ys.min())
+        img = add_seal(img, x * scale, y * scale, SEAL_DIAMETER / 2 * scale, rng)
+    if scan.skew:
+        img = skew(img, scan.skew)
+    if scan.gradient:
+        img = shade(img, scan.gradient)
+    if scan.blur:
+        img = cv2.GaussianBlur(img, (0, 0), scan.blur)
+    if scan.noise:
+        img = add_noise(img, scan.noise, rng)
+    if scan.threshold:
+        img = np.where(img < scan.threshold, 0, 255).astype(np.uint8)
+    if scan.salt_pepper:
+        salt_pepper(img, scan.salt_pepper, rng)
+    if scan.jpeg:
+        params = [cv2.IMWRITE_JPEG_QUALITY, scan.jpeg, cv2.IMWRITE_JPEG_OPTIMIZE, 1]
+        ok, data = cv2.imencode(".jpg", img, params)
+    else:
+        ok, data = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    assert ok
+    return data.tobytes()
+
+
+def build_scan(pdf: bytes, scan: Scan, title: str) -> bytes:
+    """An image-only PDF of `pdf`'s pages as `scan` says, each page the digital page's size."""
+    rng = np.random.default_rng(scan.seed)
+    doc = pymupdf.open()
+    for page in pymupdf.open("pdf", pdf):
+        out = doc.new_page(width=page.rect.width, height=page.rect.height)
+        out.insert_image(out.rect, stream=scan_image(page, scan, rng), keep_proportion=False)
+    return save(doc, title)
 
 
 def build(out: Path, src: Path = SRC) -> list[dict]:
@@ -405,15 +600,31 @@ def build(out: Path, src: Path = SRC) -> list[dict]:
         stems = [name] if len(tables) == 1 else [f"{name}.t{i:02d}" for i in range(1, len(tables) + 1)]
         for stem, rows in zip(stems, tables, strict=True):
             (out / "expected" / f"{stem}.csv").write_bytes(csv_bytes(rows))
+        expected = [f"expected/{s}.csv" for s in stems]
         manifest.append(
             {
                 "name": name,
                 "input": f"{name}.pdf",
-                "expected": [f"expected/{s}.csv" for s in stems],
+                "expected": expected,
                 "features": features,
                 "thresholds": THRESHOLDS,
             }
         )
+        title = "".join(title_lines(spec["tables"][0]))
+        for scan in (s for s in SCANS if s.sample == name):
+            (out / f"{scan.name}.pdf").write_bytes(build_scan(pdf, scan, title))
+            manifest.append(
+                {
+                    "name": scan.name,
+                    "input": f"{scan.name}.pdf",
+                    "expected": expected,
+                    "features": scan.features,
+                    "thresholds": SCAN_THRESHOLDS,
+                }
+            )
+    unknown = {s.sample for s in SCANS} - {e["name"] for e in manifest}
+    if unknown:
+        raise ValueError(f"scans of samples that do not exist: {sorted(unknown)}")
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     (out / "manifest.json").write_text(text, encoding="utf-8")
     made = {e["input"] for e in manifest} | {f for e in manifest for f in e["expected"]} | {"manifest.json"}

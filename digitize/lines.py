@@ -1,0 +1,169 @@
+"""Ruling lines of a page image, found by OpenCV morphology.
+
+The result is the same Segment list the text-layer path reads from vector
+drawings, in page points, so one grid builder serves digital and scanned pages.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .model import Segment
+from .raster import PageImage
+
+# Lengths in points, converted to pixels at the image's dpi.
+MIN_RULE_H = 20.0  # shorter horizontal runs may be strokes of neighbouring characters
+MIN_RULE_V = 12.0  # a one-line row is about this tall
+MAX_THICKNESS = 3.5  # thicker bars are shading or bold text, not rules
+DASH_THICKNESS = 1.8  # a piece of a broken rule is no thicker than this (a bracket is thicker)
+# A rule at least this long stands on its own; a shorter one must end on a crossing rule,
+# as the rules closing a merged cell do. Strokes of neighbouring characters that happen to
+# line up are short and end in the open.
+LONE_RULE = 60.0
+TOUCH = 1.5
+# Collinear pieces this far apart are one rule with a gap (worn print, dash-dot patterns);
+# a rule left out to merge cells leaves out a whole cell side, which is longer.
+GAP = 20.0
+ALIGN = 1.5  # pieces of one rule lie this close across it
+BRIDGE = 10.0  # gaps this long in a broken or dash-dotted rule are closed
+# Ink blobs no taller (for vertical rules) or wider (for horizontal ones) than this are
+# characters, titles included, or specks, unless they are thin dashes of a broken rule.
+GLYPH = 22.0
+# A pixel this much darker than its surroundings may belong to a rule: faint grey rules
+# on white count, the flat grey shading of a header row does not, rules across it do.
+RULE_CONTRAST = 40
+
+
+def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
+    """Horizontal and vertical rules in page points, and the rule pixels as a mask."""
+    px = image.dpi / 72.0
+    dark = _contrast_mask(image.grey, px)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    # Horizontal rules first; their pixels are then kept out of the vertical search so that
+    # bridging gaps cannot join a character's stroke to the rule above or below it.
+    h_mask = _rule_mask(_candidates(labels, stats, True, px), True, px)
+    v_mask = _rule_mask(_candidates(labels, stats, False, px) & ~h_mask, False, px)
+    h = _join_gaps(_segments(h_mask, True, px, image.scale))
+    v = _join_gaps(_segments(v_mask, False, px, image.scale))
+    segments = _anchored(h, v)
+    h = [s for s in segments if s.horizontal]
+    v = [s for s in segments if not s.horizontal]
+    for _ in range(2):  # a junction may have lost both rules' ends
+        h = _snapped(h, v)
+        v = _snapped(v, h)
+    return h + v, h_mask | v_mask
+
+
+def _join_gaps(segs: list[Segment]) -> list[Segment]:
+    """Join collinear pieces of one rule across short gaps."""
+
+    def along(s: Segment) -> tuple[float, float, float]:  # (position across, start, end)
+        return (s.y0, s.x0, s.x1) if s.horizontal else (s.x0, s.y0, s.y1)
+
+    out: list[list[float]] = []
+    for pos, a, b in sorted((along(s) for s in segs), key=lambda t: (t[1], t[0])):
+        for rule in out:
+            if abs(rule[0] - pos) <= ALIGN and a - rule[2] <= GAP:
+                rule[2] = max(rule[2], b)
+                break
+        else:
+            out.append([pos, a, b])
+    horizontal = bool(segs) and segs[0].horizontal
+    return [Segment(a, pos, b, pos) if horizontal else Segment(pos, a, pos, b) for pos, a, b in out]
+
+
+def _snapped(segs: list[Segment], across: list[Segment]) -> list[Segment]:
+    """Extend each rule's ends to the crossing rule it stops short of (by up to GAP).
+
+    Rules of a drawn table end on other rules; on a scan a worn junction leaves a gap.
+    """
+
+    def extend(end: float, limits: list[float], step: int) -> float:
+        near = [y for y in limits if 0 < (y - end) * step <= GAP]
+        return min(near, key=lambda y: abs(y - end)) if near else end
+
+    out = []
+    for s in segs:
+        if s.horizontal:
+            stops = [v.x0 for v in across if v.y0 - ALIGN <= s.y0 <= v.y1 + ALIGN]
+            out.append(Segment(extend(s.x0, stops, -1), s.y0, extend(s.x1, stops, 1), s.y0))
+        else:
+            stops = [h.y0 for h in across if h.x0 - ALIGN <= s.x0 <= h.x1 + ALIGN]
+            out.append(Segment(s.x0, extend(s.y0, stops, -1), s.x0, extend(s.y1, stops, 1)))
+    return out
+
+
+def _anchored(h: list[Segment], v: list[Segment]) -> list[Segment]:
+    """Long rules, and shorter ones that end on a kept rule across them."""
+
+    def touches(a: Segment, b: Segment) -> bool:  # does an end of `a` lie on `b`?
+        if a.horizontal:
+            return (b.y0 - TOUCH <= a.y0 <= b.y1 + TOUCH
+                    and min(abs(a.x0 - b.x0), abs(a.x1 - b.x0)) <= TOUCH)
+        return (b.x0 - TOUCH <= a.x0 <= b.x1 + TOUCH
+                and min(abs(a.y0 - b.y0), abs(a.y1 - b.y0)) <= TOUCH)
+
+    kept = [s for s in h + v if max(s.x1 - s.x0, s.y1 - s.y0) >= LONE_RULE]
+    pending = [s for s in h + v if s not in kept]
+    while True:
+        found = [s for s in pending if any(k.horizontal != s.horizontal and touches(s, k) for k in kept)]
+        if not found:
+            return kept
+        kept += found
+        pending = [s for s in pending if s not in found]
+
+
+def _contrast_mask(grey: np.ndarray, px: float) -> np.ndarray:
+    # Closing wipes out lines and strokes thinner than its kernel, leaving the local paper or shading.
+    size = max(5, round(2.5 * px)) | 1
+    surroundings = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    return ((surroundings.astype(np.int16) - grey) > RULE_CONTRAST).astype(np.uint8) * 255
+
+
+def _candidates(labels: np.ndarray, stats: np.ndarray, horizontal: bool, px: float) -> np.ndarray:
+    """Ink blobs that can hold (part of) a rule: longer than a glyph, or thin dashes."""
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    length, thickness = (w, h) if horizontal else (h, w)
+    dash = (thickness <= max(3.0, DASH_THICKNESS * px)) & (length >= 3 * thickness)
+    keep = (length > GLYPH * px) | dash
+    keep[0] = False  # background
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _rule_mask(dark: np.ndarray, horizontal: bool, px: float) -> np.ndarray:
+    bridge = max(3, round(BRIDGE * px))
+    length = max(15, round((MIN_RULE_H if horizontal else MIN_RULE_V) * px))
+    along = (bridge, 1) if horizontal else (1, bridge)
+    # A one-pixel step across the rule tolerates what skew correction leaves over.
+    across = (1, 3) if horizontal else (3, 1)
+    mask = cv2.dilate(dark, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+    kernel = (length, 1) if horizontal else (1, length)
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+
+
+def _segments(mask: np.ndarray, horizontal: bool, px: float, scale: float) -> list[Segment]:
+    max_thickness = MAX_THICKNESS * px + 2  # +2: the dilation across the rule
+    min_length = (MIN_RULE_H if horizontal else MIN_RULE_V) * px
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for x, y, w, h, area in stats[1:]:
+        length = w if horizontal else h
+        if area / length > max_thickness or length < min_length:
+            continue
+        if horizontal:
+            yc = (y + h / 2) * scale
+            out.append(Segment(x * scale, yc, (x + w) * scale, yc))
+        else:
+            xc = (x + w / 2) * scale
+            out.append(Segment(xc, y * scale, xc, (y + h) * scale))
+    return out
+
+
+def erase_rules(grey: np.ndarray, rule_mask: np.ndarray) -> np.ndarray:
+    """The image with rule pixels painted as paper, so OCR does not read rules as 一 or 丨."""
+    grown = cv2.dilate(rule_mask, np.ones((3, 3), np.uint8))
+    out = grey.copy()
+    out[grown > 0] = 255
+    return out

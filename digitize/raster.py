@@ -1,0 +1,154 @@
+"""Page images for OCR: render or load them, then clean them up.
+
+Clean-up happens before line detection and OCR: coloured seals and stamps are
+dropped, the background is evened out, and skew is measured and undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pymupdf
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+# Image files with no resolution of their own are taken to be at this dpi.
+ASSUMED_IMAGE_DPI = 300
+# Pages with text smaller than this (pixels of x-height band) are upscaled for OCR.
+MIN_TEXT_PX = 24
+# Pixels more saturated than this are coloured ink (seals, stamps), not print.
+SEAL_SATURATION = 90
+MAX_SKEW_DEG = 6.0
+# Renders larger than this many pixels are refused (an A0 page at 300 dpi is ~140 Mpx).
+MAX_PIXELS = 60_000_000
+
+
+@dataclass
+class PageImage:
+    """A grey page image and how its pixels map to page points."""
+
+    grey: np.ndarray  # uint8, white paper
+    dpi: float
+    skew: float = 0.0  # degrees undone by deskew
+    rotation: int = 0  # quarter turns undone (0, 90, 180, 270)
+
+    @property
+    def scale(self) -> float:
+        """Page points per pixel."""
+        return 72.0 / self.dpi
+
+
+def render_pdf_page(page: pymupdf.Page, dpi: float) -> PageImage:
+    """Render a PDF page in colour; a render above MAX_PIXELS gets a lower dpi."""
+    area_in = page.rect.width * page.rect.height / 72.0 / 72.0
+    dpi = min(dpi, (MAX_PIXELS / area_in) ** 0.5)
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
+    rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3)
+    return PageImage(grey=drop_colour(rgb), dpi=dpi)
+
+
+def load_image(path: Path) -> PageImage:
+    """Load an image file; raise ValueError when it cannot be decoded."""
+    data = np.fromfile(str(path), dtype=np.uint8)
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise ValueError("cannot decode image")
+    if bgr.shape[0] * bgr.shape[1] > MAX_PIXELS:
+        raise ValueError(f"image too large ({bgr.shape[1]}x{bgr.shape[0]} pixels)")
+    dpi = image_dpi(path) or ASSUMED_IMAGE_DPI
+    return PageImage(grey=drop_colour(bgr[:, :, ::-1]), dpi=dpi)
+
+
+def image_dpi(path: Path) -> float | None:
+    try:
+        pix = pymupdf.Pixmap(str(path))
+    except Exception:  # formats PyMuPDF cannot parse still load through OpenCV
+        return None
+    return float(pix.xres) if pix.xres and pix.xres > 1 else None
+
+
+def drop_colour(rgb: np.ndarray) -> np.ndarray:
+    """Grey image in which saturated (coloured) ink becomes paper.
+
+    Seals are red, signatures often blue; the print under them is black and stays.
+    For a coloured pixel the brightest channel is what the paper looks like through the ink.
+    """
+    rgb = np.ascontiguousarray(rgb)
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    coloured = (hsv[:, :, 1] > SEAL_SATURATION) & (hsv[:, :, 2] > 80)
+    if coloured.any():
+        grey[coloured] = rgb.max(axis=2)[coloured]
+    return grey
+
+
+def clean(image: PageImage) -> PageImage:
+    """Even out the background, undo skew, and upscale small text."""
+    grey = flatten_background(image.grey)
+    skew = estimate_skew(grey)
+    if abs(skew) >= 0.05:
+        grey = rotate(grey, skew)
+    dpi = image.dpi
+    height = text_height(grey)
+    if height and height < MIN_TEXT_PX:
+        factor = min(3.0, MIN_TEXT_PX / height)
+        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        dpi *= factor
+    return PageImage(grey=grey, dpi=dpi, skew=skew, rotation=image.rotation)
+
+
+def flatten_background(grey: np.ndarray) -> np.ndarray:
+    """Divide by a smooth estimate of the paper so shading and uneven light become white."""
+    small = cv2.resize(grey, None, fx=0.125, fy=0.125, interpolation=cv2.INTER_AREA)
+    # Closing removes the print; what is left is the paper.
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), 3)
+    paper = cv2.resize(paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(grey, np.maximum(paper, 1), scale=255)
+
+
+def ink(grey: np.ndarray) -> np.ndarray:
+    """Binary mask of dark pixels (255 = ink)."""
+    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask
+
+
+def estimate_skew(grey: np.ndarray) -> float:
+    """Skew angle in degrees by the sharpest horizontal projection of the ink.
+
+    Text lines and rules both give sharp row profiles when level, so this works
+    for ruled and unruled pages alike.
+    """
+    scale = 1000.0 / max(grey.shape)
+    small = ink(cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rotated = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST)
+        profile = rotated.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    best = max(np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 0.01, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.05), key=sharpness)
+    return round(float(best), 2)
+
+
+def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
+    h, w = grey.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def text_height(grey: np.ndarray) -> float | None:
+    """Median height in pixels of character-sized ink blobs."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink(grey), connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    glyphs = heights[(heights >= 4) & (heights <= 200) & (widths <= 3 * heights) & (widths >= 2)]
+    if len(glyphs) < 20:
+        return None
+    return float(np.median(glyphs))
