@@ -52,7 +52,18 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     for _ in range(2):  # a junction may have lost both rules' ends
         h = _snapped(h, v)
         v = _snapped(v, h)
-    return h + v, h_mask | v_mask
+    return h + v, _pixels_of(h + v, h_mask | v_mask, image.scale)
+
+
+def _pixels_of(segments: list[Segment], mask: np.ndarray, scale: float) -> np.ndarray:
+    """The part of `mask` along the kept rules (not along strokes that were turned down)."""
+    out = np.zeros_like(mask)
+    reach = round(MAX_THICKNESS / scale)  # pixels each side of the rule's centre line
+    for s in segments:
+        x0, y0 = max(0, round(s.x0 / scale) - reach), max(0, round(s.y0 / scale) - reach)
+        x1, y1 = round(s.x1 / scale) + reach + 1, round(s.y1 / scale) + reach + 1
+        out[y0:y1, x0:x1] = mask[y0:y1, x0:x1]
+    return out
 
 
 def _join_gaps(segs: list[Segment]) -> list[Segment]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Protocol
 
+import re
+
 import numpy as np
 
 from .errors import MissingDependencyError
@@ -18,10 +20,18 @@ from .model import Char
 # Detection boxes are padded around the glyphs; this is the glyph share of a box's height.
 GLYPH_SHARE = 0.8
 # Marks OCR reads into table text that print never has there: the remains of a vertical
-# rule (丨, |) are dropped, the "dot" stroke 丶 is the enumeration comma 、.
-OCR_MARKS = str.maketrans({"丨": None, "|": None, "｜": None, "丶": "、"})
-# Text detection runs on a copy scaled to this longest side; recognition reads full-resolution crops.
-DET_SIDE = 2000
+# rule (丨, |) are dropped, the "dot" stroke 丶 is the enumeration comma 、, a degree sign
+# is a full stop, as is a middle dot after Chinese text ("100%·2、" but "12·4").
+RULE_DEBRIS = str.maketrans({"丨": None, "|": None, "｜": None})
+MISREAD_MARKS = str.maketrans({"丶": "、", "°": "。"})
+STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
+# Lines read with less confidence than this are specks, seal remnants or rule debris.
+MIN_LINE_SCORE = 0.5
+# Detected boxes much lower than the page's typical line are specks.
+MIN_LINE_HEIGHT = 0.5
+# Text detection runs on a copy at this resolution (dots per inch of the printed page);
+# recognition reads full-resolution crops.
+DET_DPI = 150
 
 
 class OcrEngine(Protocol):
@@ -51,6 +61,11 @@ def _tesseract() -> TesseractEngine:
     return TesseractEngine()
 
 
+def fix_marks(text: str) -> str:
+    """Undo the engines' usual misreadings of punctuation; keeps the text's length."""
+    return STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
+
+
 def split_box(text: str, box: tuple[float, float, float, float], confidence: float,
               scale: float) -> list[Char]:
     """Characters of a run of text in a pixel box, sharing its width evenly."""
@@ -62,7 +77,7 @@ def split_box(text: str, box: tuple[float, float, float, float], confidence: flo
     step = (x1 - x0) / len(text)
     out = []
     for i, ch in enumerate(text):
-        ch = ch.translate(OCR_MARKS)
+        ch = ch.translate(RULE_DEBRIS)
         if not ch.strip():
             continue
         bbox = ((x0 + i * step) * scale, (cy - glyph_h / 2) * scale,
@@ -82,8 +97,9 @@ class RapidOcrEngine:
         except ImportError as exc:
             raise MissingDependencyError(f"RapidOCR is not installed ({exc})") from exc
         self.engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads)
-        self.engine.text_det.limit_type = "max"
-        self.engine.text_det.limit_side_len = DET_SIDE
+        # We scale the page ourselves; the detector is only to round sides up to its stride.
+        self.engine.text_det.limit_type = "min"
+        self.engine.text_det.limit_side_len = 32
         # One line per call: batches are padded to their widest line, which costs more than it saves.
         self.engine.text_rec.rec_batch_num = 1
 
@@ -91,10 +107,12 @@ class RapidOcrEngine:
         import cv2
 
         bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
-        boxes, _ = self.engine.text_det(bgr)
-        if boxes is None or len(boxes) == 0:
+        boxes = self._detect(bgr, min(1.0, DET_DPI * scale / 72))
+        if len(boxes) == 0:
             return []
-        boxes = self.engine.sorted_boxes(boxes)
+        boxes = np.concatenate([boxes, self._detect_missed(bgr, boxes)])
+        heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)
+        boxes = self.engine.sorted_boxes(boxes[heights >= MIN_LINE_HEIGHT * np.median(heights)])
         crops = self.engine.get_crop_img_list(bgr, boxes)
         results, _ = self.engine.text_rec(crops, True)
         chars: list[Char] = []
@@ -102,15 +120,58 @@ class RapidOcrEngine:
             chars += self._line_chars(text, float(score), word_info, box, crop, scale)
         return chars
 
+    def _detect(self, bgr: np.ndarray, factor: float, offset: tuple[int, int] = (0, 0)) -> np.ndarray:
+        """Text line boxes (n, 4, 2) in the pixels of `bgr`, detected on a copy scaled by `factor`."""
+        import cv2
+
+        small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
+        boxes, _ = self.engine.text_det(small)
+        if boxes is None or len(boxes) == 0:
+            return np.zeros((0, 4, 2), np.float32)
+        return np.asarray(boxes, np.float32) / factor + np.asarray(offset, np.float32)
+
+    def _detect_missed(self, bgr: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+        """Lines the scaled-down detection missed (it drops some in dense paragraphs):
+        ink outside every box is detected again at full resolution."""
+        import cv2
+
+        grey = bgr[:, :, 0]
+        _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+        line_h = float(np.median(boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)))
+        # A box's rim may leave bits of its glyphs outside; those are not missed lines.
+        covered = np.zeros_like(ink)
+        cv2.fillPoly(covered, [b.astype(np.int32) for b in boxes], 255)
+        covered = cv2.dilate(covered, np.ones((max(1, int(line_h * 0.4)),) * 2, np.uint8))
+        ink[covered > 0] = 0
+        # Smear leftover glyphs into line-sized blobs; specks stay small and are skipped.
+        blobs = cv2.dilate(ink, np.ones((max(1, int(line_h * 0.3)), max(1, int(line_h))), np.uint8))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(blobs)
+        found = [np.zeros((0, 4, 2), np.float32)]
+        for x, y, w, h, _area in stats[1:]:
+            if h < 0.6 * line_h or w < 2 * line_h:
+                continue
+            pad = int(line_h / 2)
+            x0, y0 = max(0, x - pad), max(0, y - pad)
+            for box in self._detect(bgr[y0:y + h + pad, x0:x + w + pad], 1.0, (x0, y0)):
+                bx0, by0 = box.min(axis=0).astype(int)
+                bx1, by1 = box.max(axis=0).astype(int)
+                if (covered[by0:by1, bx0:bx1] > 0).mean() < 0.3:
+                    found.append(box[None])
+        return np.concatenate(found)
+
     def _line_chars(self, text: str, score: float, word_info, box: np.ndarray, crop: np.ndarray,
                     scale: float) -> list[Char]:
         x0, y0 = box[:, 0].min(), box[:, 1].min()
         x1, y1 = box[:, 0].max(), box[:, 1].max()
-        if not text.strip():
+        if not text.strip() or score < MIN_LINE_SCORE:
             return []
         _, _, pieces, contents, confidences = self.engine.cal_rec_boxes([crop], [box], [(text, score, word_info)])[0]
-        if len(pieces) != len(contents):  # no per-character positions: share the line evenly
-            return split_box(text, (x0, y0, x1, y1), score, scale)
+        if len(pieces) != len(contents) or "".join(contents) != text:
+            # no per-character positions: share the line evenly
+            return split_box(fix_marks(text), (x0, y0, x1, y1), score, scale)
+        fixed, start = fix_marks(text), 0
+        for i, content in enumerate(contents):
+            contents[i], start = fixed[start:start + len(content)], start + len(content)
         if len(confidences) != len(contents):
             confidences = [score] * len(contents)
         chars = []
@@ -153,5 +214,5 @@ class TesseractEngine:
             # Tesseract boxes hug the glyphs; undo the padding split_box expects.
             pad = height * (1 / GLYPH_SHARE - 1) / 2
             box = (left, top - pad, left + width, top + height + pad)
-            chars += split_box(text, box, float(conf) / 100.0, scale)
+            chars += split_box(fix_marks(text), box, float(conf) / 100.0, scale)
         return chars

@@ -18,8 +18,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 ASSUMED_IMAGE_DPI = 300
 # Pages with text smaller than this (pixels of x-height band) are upscaled for OCR.
 MIN_TEXT_PX = 24
-# Pixels more saturated than this are coloured ink (seals, stamps), not print.
-SEAL_SATURATION = 90
+# Saturation from which a pixel counts as coloured ink (seals, stamps), fully from the second.
+SEAL_SATURATION = (30, 80)
 MAX_SKEW_DEG = 6.0
 # Renders larger than this many pixels are refused (an A0 page at 300 dpi is ~140 Mpx).
 MAX_PIXELS = 60_000_000
@@ -76,12 +76,14 @@ def drop_colour(rgb: np.ndarray) -> np.ndarray:
     For a coloured pixel the brightest channel is what the paper looks like through the ink.
     """
     rgb = np.ascontiguousarray(rgb)
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    coloured = (hsv[:, :, 1] > SEAL_SATURATION) & (hsv[:, :, 2] > 80)
-    if coloured.any():
-        grey[coloured] = rgb.max(axis=2)[coloured]
-    return grey
+    saturation = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1].astype(np.float32)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    low, high = SEAL_SATURATION
+    # Blend by saturation, so the pale, half-coloured rim of a stamp goes too.
+    weight = np.clip((saturation - low) / (high - low), 0, 1)
+    if not weight.any():
+        return grey.astype(np.uint8)
+    return (grey + weight * (rgb.max(axis=2) - grey)).astype(np.uint8)
 
 
 def clean(image: PageImage) -> PageImage:
