@@ -16,7 +16,7 @@ from .raster import PageImage
 MIN_RULE_H = 20.0  # shorter horizontal runs may be strokes of neighbouring characters
 MIN_RULE_V = 12.0  # a one-line row is about this tall
 MAX_THICKNESS = 3.5  # thicker bars are shading or bold text, not rules
-DASH_THICKNESS = 1.8  # a piece of a broken rule is no thicker than this (a bracket is thicker)
+DASH_THICKNESS = 2.5  # a piece of a broken rule is no thicker than this (a bracket is thicker)
 # A rule at least this long stands on its own; a shorter one must end on a crossing rule,
 # as the rules closing a merged cell do. Strokes of neighbouring characters that happen to
 # line up are short and end in the open.
@@ -91,6 +91,8 @@ def _snapped(segs: list[Segment], across: list[Segment]) -> list[Segment]:
     """
 
     def extend(end: float, limits: list[float], step: int) -> float:
+        if any(abs(y - end) <= 2 * ALIGN for y in limits):
+            return end  # already ends on a crossing rule
         near = [y for y in limits if 0 < (y - end) * step <= GAP]
         return min(near, key=lambda y: abs(y - end)) if near else end
 

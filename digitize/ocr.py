@@ -7,11 +7,11 @@ each cell crop: the same accuracy at a fraction of the engine calls).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Protocol
 
-import re
-
+import cv2
 import numpy as np
 
 from .errors import MissingDependencyError
@@ -66,24 +66,40 @@ def fix_marks(text: str) -> str:
     return STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
 
 
-def split_box(text: str, box: tuple[float, float, float, float], confidence: float,
-              scale: float) -> list[Char]:
-    """Characters of a run of text in a pixel box, sharing its width evenly."""
-    if not text.strip():
-        return []
-    x0, y0, x1, y1 = (float(v) for v in box)
+# A run of recognised text on one line: (text, x0, x1, confidence), x in pixels.
+Piece = tuple[str, float, float, float]
+
+
+def line_chars(pieces: list[Piece], y0: float, y1: float, scale: float) -> list[Char]:
+    """The characters of one text line, each piece's width shared evenly by its characters.
+
+    Engines put spaces inside numbers ("9 5 %") and between Han characters; a space is
+    kept only between two Latin letters, where it separates words.
+    """
+    glyphs: list[list] = []  # [char, x0, x1, confidence]
+    for text, x0, x1, conf in pieces:
+        step = (x1 - x0) / max(1, len(text))
+        glyphs += [[ch, x0 + i * step, x0 + (i + 1) * step, conf] for i, ch in enumerate(text)]
+    for glyph, ch in zip(glyphs, fix_marks("".join(g[0] for g in glyphs)), strict=True):
+        glyph[0] = ch.translate(RULE_DEBRIS)
+    glyphs = [g for g in glyphs if g[0]]
     glyph_h = (y1 - y0) * GLYPH_SHARE
     cy = (y0 + y1) / 2
-    step = (x1 - x0) / len(text)
     out = []
-    for i, ch in enumerate(text):
-        ch = ch.translate(RULE_DEBRIS)
-        if not ch.strip():
-            continue
-        bbox = ((x0 + i * step) * scale, (cy - glyph_h / 2) * scale,
-                (x0 + (i + 1) * step) * scale, (cy + glyph_h / 2) * scale)
-        out.append(Char(ch, bbox, glyph_h * scale, float(confidence)))
+    for i, (ch, x0, x1, conf) in enumerate(glyphs):
+        if ch.isspace():
+            before = out[-1].text if out else ""
+            after = next((g[0] for g in glyphs[i + 1:] if not g[0].isspace()), "")
+            if not (_latin_letter(before) and _latin_letter(after)) or before == " ":
+                continue
+            ch = " "
+        bbox = (x0 * scale, (cy - glyph_h / 2) * scale, x1 * scale, (cy + glyph_h / 2) * scale)
+        out.append(Char(ch, bbox, glyph_h * scale, float(conf)))
     return out
+
+
+def _latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 class RapidOcrEngine:
@@ -104,8 +120,6 @@ class RapidOcrEngine:
         self.engine.text_rec.rec_batch_num = 1
 
     def read(self, grey: np.ndarray, scale: float) -> list[Char]:
-        import cv2
-
         bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
         boxes = self._detect(bgr, min(1.0, DET_DPI * scale / 72))
         if len(boxes) == 0:
@@ -122,9 +136,8 @@ class RapidOcrEngine:
 
     def _detect(self, bgr: np.ndarray, factor: float, offset: tuple[int, int] = (0, 0)) -> np.ndarray:
         """Text line boxes (n, 4, 2) in the pixels of `bgr`, detected on a copy scaled by `factor`."""
-        import cv2
-
-        small = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else bgr
+        small = bgr if factor >= 1 else cv2.resize(bgr, None, fx=factor, fy=factor,
+                                                   interpolation=cv2.INTER_AREA)
         boxes, _ = self.engine.text_det(small)
         if boxes is None or len(boxes) == 0:
             return np.zeros((0, 4, 2), np.float32)
@@ -133,8 +146,6 @@ class RapidOcrEngine:
     def _detect_missed(self, bgr: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         """Lines the scaled-down detection missed (it drops some in dense paragraphs):
         ink outside every box is detected again at full resolution."""
-        import cv2
-
         grey = bgr[:, :, 0]
         _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
         line_h = float(np.median(boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)))
@@ -161,24 +172,20 @@ class RapidOcrEngine:
 
     def _line_chars(self, text: str, score: float, word_info, box: np.ndarray, crop: np.ndarray,
                     scale: float) -> list[Char]:
-        x0, y0 = box[:, 0].min(), box[:, 1].min()
-        x1, y1 = box[:, 0].max(), box[:, 1].max()
+        x0, y0 = float(box[:, 0].min()), float(box[:, 1].min())
+        x1, y1 = float(box[:, 0].max()), float(box[:, 1].max())
         if not text.strip() or score < MIN_LINE_SCORE:
             return []
-        _, _, pieces, contents, confidences = self.engine.cal_rec_boxes([crop], [box], [(text, score, word_info)])[0]
-        if len(pieces) != len(contents) or "".join(contents) != text:
+        recognised = [(text, score, word_info)]
+        _, _, boxes, contents, confidences = self.engine.cal_rec_boxes([crop], [box], recognised)[0]
+        if len(boxes) != len(contents) or "".join(contents) != text:
             # no per-character positions: share the line evenly
-            return split_box(fix_marks(text), (x0, y0, x1, y1), score, scale)
-        fixed, start = fix_marks(text), 0
-        for i, content in enumerate(contents):
-            contents[i], start = fixed[start:start + len(content)], start + len(content)
+            return line_chars([(text, x0, x1, score)], y0, y1, scale)
         if len(confidences) != len(contents):
             confidences = [score] * len(contents)
-        chars = []
-        for piece, content, conf in zip(pieces, contents, confidences, strict=True):
-            px = [p[0] for p in piece]
-            chars += split_box(content, (min(px), y0, max(px), y1), float(conf), scale)
-        return chars
+        pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
+                  for b, content, conf in zip(boxes, contents, confidences, strict=True)]
+        return line_chars(pieces, y0, y1, scale)
 
 
 class TesseractEngine:
@@ -205,14 +212,22 @@ class TesseractEngine:
     def read(self, grey: np.ndarray, scale: float) -> list[Char]:
         data = self.pytesseract.image_to_data(
             grey, lang=self.languages, config="--psm 3", output_type=self.pytesseract.Output.DICT)
+        lines: dict[tuple[int, int, int], list[int]] = {}
+        for i, (text, conf) in enumerate(zip(data["text"], data["conf"], strict=True)):
+            if text.strip() and float(conf) >= 0:
+                key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+                lines.setdefault(key, []).append(i)
         chars: list[Char] = []
-        for text, conf, left, top, width, height in zip(
-                data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"],
-                strict=True):
-            if not text.strip() or float(conf) < 0:
-                continue
-            # Tesseract boxes hug the glyphs; undo the padding split_box expects.
-            pad = height * (1 / GLYPH_SHARE - 1) / 2
-            box = (left, top - pad, left + width, top + height + pad)
-            chars += split_box(fix_marks(text), box, float(conf) / 100.0, scale)
+        for words in lines.values():
+            pieces: list[Piece] = []
+            for i in words:
+                left, width = data["left"][i], data["width"][i]
+                if pieces:  # the space between words; line_chars decides whether it stays
+                    pieces.append((" ", pieces[-1][2], left, pieces[-1][3]))
+                pieces.append((data["text"][i], left, left + width, float(data["conf"][i]) / 100.0))
+            top = min(data["top"][i] for i in words)
+            bottom = max(data["top"][i] + data["height"][i] for i in words)
+            # Tesseract boxes hug the glyphs; pad them as a detector's boxes are.
+            pad = (bottom - top) * (1 / GLYPH_SHARE - 1) / 2
+            chars += line_chars(pieces, top - pad, bottom + pad, scale)
         return chars

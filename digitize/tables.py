@@ -212,7 +212,7 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         cells.append(Cell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
-            text=cell_text(inside), page=page_number, source=source,
+            text=cell_text(inside, infer_spaces=source == "text-layer"), page=page_number, source=source,
             confidence=min((ch.confidence for ch in inside), default=1.0),
         ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),

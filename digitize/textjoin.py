@@ -69,12 +69,13 @@ def group_lines(chars: list[Char]) -> list[list[Char]]:
     return [sorted(line, key=lambda c: c.bbox[0]) for line in lines]
 
 
-def line_text(line: list[Char]) -> str:
-    """Characters of one line; a visible gap between Latin characters becomes a space."""
+def line_text(line: list[Char], infer_spaces: bool = True) -> str:
+    """Characters of one line; with `infer_spaces` (text layers, which often place words
+    without space glyphs), a visible gap between Latin characters becomes a space."""
     out = []
     prev: Char | None = None
     for ch in line:
-        if prev is not None and ch.text.strip() and prev.text.strip():
+        if infer_spaces and prev is not None and ch.text.strip() and prev.text.strip():
             gap = ch.bbox[0] - prev.bbox[2]
             if gap > 0.25 * ch.size and not (is_cjk(ch.text) or is_cjk(prev.text)):
                 out.append(" ")
@@ -83,5 +84,6 @@ def line_text(line: list[Char]) -> str:
     return "".join(out)
 
 
-def cell_text(chars: list[Char]) -> str:
-    return unicodedata.normalize("NFC", join_lines([line_text(line) for line in group_lines(chars)]))
+def cell_text(chars: list[Char], infer_spaces: bool = True) -> str:
+    lines = [line_text(line, infer_spaces) for line in group_lines(chars)]
+    return unicodedata.normalize("NFC", join_lines(lines))

@@ -1,5 +1,6 @@
 """The command line on bad input: one error line naming the file, the batch goes on."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from digitize.cli import main
 from digitize.errors import ExitCode
+from digitize.scoring import load_csv
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -66,15 +68,29 @@ def test_csv_encoding(tmp_path, encoding, bom):
     assert b"\r\n" in data
 
 
-def test_page_without_text_layer_is_named_and_other_pages_convert(tmp_path, capsys):
+def test_pdf_mixing_text_layer_and_image_pages_converts_both(tmp_path, capsys):
     mixed = tmp_path / "mixed.pdf"
-    with pymupdf.open(a_sample()) as doc:
-        pix = doc[0].get_pixmap(dpi=50)
-        page = doc.new_page()
+    with pymupdf.open(SAMPLES / "s06_form_two_tables.pdf") as doc, \
+            pymupdf.open(SAMPLES / "s03_partial_rules.pdf") as other:
+        pix = other[0].get_pixmap(dpi=200)
+        page = doc.new_page(width=other[0].rect.width, height=other[0].rect.height)
         page.insert_image(page.rect, pixmap=pix)  # an image-only page, as a scan would be
         doc.save(mixed)
-        scan_page = doc.page_count
-    assert main(["convert", str(mixed), "-o", str(tmp_path / "out")]) == ExitCode.SOME_FAILED
-    err = capsys.readouterr().err
-    assert f"mixed.pdf, page {scan_page}: no text layer" in err
-    assert list((tmp_path / "out").glob("mixed*.csv"))
+    out = tmp_path / "out"
+    assert main(["convert", str(mixed), "-o", str(out)]) == ExitCode.OK
+    assert "error" not in capsys.readouterr().err
+    sides = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("mixed.t*.json"))]
+    assert [side["pages"] for side in sides] == [[1], [1], [2]]
+    for side in sides:
+        for cell in side["cells"]:
+            assert cell["page"] == side["pages"][0]
+            assert cell["source"] == ("text-layer" if cell["page"] == 1 else "ocr:rapidocr"), cell
+            assert 0.0 <= cell["confidence"] <= 1.0
+    for n in (1, 2):  # the text-layer page converts exactly, as it does on its own
+        expected = load_csv(SAMPLES / "expected" / f"s06_form_two_tables.t0{n}.csv")
+        assert load_csv(out / f"mixed.t0{n}.csv") == expected
+    # The image page was read, not just gridded: its table has the page's shape and texts.
+    expected = load_csv(SAMPLES / "expected" / "s03_partial_rules.csv")
+    assert (sides[2]["rows"], sides[2]["cols"]) == (len(expected), len(expected[0]))
+    assert load_csv(out / "mixed.t03.csv")[0] == expected[0]
+    assert {"法律援助经费", "316.20", "社区矫正服务经费", "95.40"} <= {c["text"] for c in sides[2]["cells"]}

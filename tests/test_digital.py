@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 from digitize import regress
@@ -11,10 +12,27 @@ from digitize.scoring import load_csv
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
-def test_regression_on_samples_passes(tmp_path):
+def digital_samples(folder: Path) -> list[str]:
+    """Copy the digital samples (with their expected CSVs and manifest entries) into `folder`."""
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    digital = [entry for entry in manifest if "scan" not in entry["features"]]
+    (folder / "expected").mkdir(parents=True)
+    for entry in digital:
+        for rel in [entry["input"], *entry["expected"]]:
+            shutil.copyfile(SAMPLES / rel, folder / rel)
+    (folder / "manifest.json").write_text(json.dumps(digital, ensure_ascii=False), encoding="utf-8")
+    return [entry["name"] for entry in digital]
+
+
+def test_regression_on_digital_samples_passes(tmp_path):
+    """Every text-layer sample converts exactly (the scanned ones are checked in test_scan.py)."""
+    names = digital_samples(tmp_path / "samples")
+    assert len(names) >= 6
     report = io.StringIO()
-    code = regress.run(SAMPLES, tmp_path, stream=report)
+    code = regress.run(tmp_path / "samples", tmp_path / "out", stream=report)
     assert code == 0, report.getvalue()
+    overall = f"OVERALL samples={len(names)} passed={len(names)} failed=0 exact=1.000 cer=0.000"
+    assert overall in report.getvalue()
 
 
 def test_wrapped_cell_text_is_joined_without_spaces():

@@ -17,6 +17,9 @@ import pytest
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
 NAMES = [e["name"] for e in MANIFEST]
+DIGITAL = [e for e in MANIFEST if "scan" not in e["features"]]
+SCANNED = [e for e in MANIFEST if "scan" in e["features"]]
+SCANNED_NAMES = [e["name"] for e in SCANNED]
 
 
 def load_builder() -> ModuleType:
@@ -48,14 +51,28 @@ def test_manifest_is_up_to_date(built: Path) -> None:
 
 
 def test_manifest_entries() -> None:
+    build = load_builder()
     listed = set()
     for entry in MANIFEST:
         assert set(entry) == {"name", "input", "expected", "features", "thresholds"}
         assert (SAMPLES / entry["input"]).is_file()
-        assert entry["thresholds"] == {"min_exact": 1.0, "max_cer": 0.0, "shape": True}
+        scanned = "scan" in entry["features"]
+        assert entry["thresholds"] == (build.SCAN_THRESHOLDS if scanned else build.THRESHOLDS), entry["name"]
         listed |= set(entry["expected"])
     on_disk = {f"expected/{p.name}" for p in (SAMPLES / "expected").glob("*.csv")}
     assert listed == on_disk
+    # Text layers must convert exactly; OCR gets some slack on the texts, none on the table's shape.
+    assert build.THRESHOLDS == {"min_exact": 1.0, "max_cer": 0.0, "shape": True}
+    assert build.SCAN_THRESHOLDS["shape"] is True
+
+
+@pytest.mark.parametrize("entry", SCANNED, ids=SCANNED_NAMES)
+def test_scanned_sample_shares_its_digital_samples_expected_csvs(entry: dict) -> None:
+    digital = {e["name"]: e for e in DIGITAL}
+    base, kind = entry["name"].split(".scan-")
+    assert base in digital and kind
+    assert entry["input"] == f"{entry['name']}.pdf"
+    assert entry["expected"] == digital[base]["expected"]
 
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=NAMES)
@@ -111,7 +128,7 @@ def found(text: str, pages: list[tuple[str, set[int]]], first: int = 0, head: bo
     return False
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=NAMES)
+@pytest.mark.parametrize("entry", DIGITAL, ids=[e["name"] for e in DIGITAL])
 def test_pdf_text_layer_holds_every_cell(entry: dict) -> None:
     pages = page_texts(SAMPLES / entry["input"])
     for rel in entry["expected"]:
@@ -119,6 +136,31 @@ def test_pdf_text_layer_holds_every_cell(entry: dict) -> None:
             for c, text in enumerate(row):
                 if squeeze(text):
                     assert found(squeeze(text), pages), f"{rel} row {r} col {c}: {text!r} not in the PDF"
+
+
+def dpi_of(entry: dict) -> int:
+    (dpi,) = [int(f[: -len("dpi")]) for f in entry["features"] if re.fullmatch(r"\d+dpi", f)]
+    return dpi
+
+
+@pytest.mark.parametrize("entry", SCANNED, ids=SCANNED_NAMES)
+def test_scanned_pdf_is_one_page_image_per_digital_page(entry: dict) -> None:
+    digital = SAMPLES / f"{entry['name'].split('.scan-')[0]}.pdf"
+    dpi = dpi_of(entry)
+    with pymupdf.open(SAMPLES / entry["input"]) as scan, pymupdf.open(digital) as original:
+        assert scan.page_count == original.page_count
+        for page, model in zip(scan, original, strict=True):
+            where = f"{entry['input']} page {page.number + 1}"
+            text_blocks = [b for b in page.get_text("dict")["blocks"] if b["type"] == 0]
+            assert not text_blocks, f"{where} has a text layer"
+            assert page.get_drawings() == [], f"{where} has vector drawings"
+            assert len(page.get_images()) == 1, where
+            (info,) = page.get_image_info()
+            assert pymupdf.Rect(page.rect) == pymupdf.Rect(model.rect), where
+            assert pymupdf.Rect(info["bbox"]).contains(page.rect + (0.1, 0.1, -0.1, -0.1)), where
+            # The image is the page rendered at the dpi the sample's features name.
+            assert abs(info["width"] - page.rect.width * dpi / 72) <= 1, where
+            assert abs(info["height"] - page.rect.height * dpi / 72) <= 1, where
 
 
 def test_wrap_keeps_text_and_width() -> None:
