@@ -39,7 +39,7 @@ samples: install
 	$(BIN)/python samples/build.py
 
 bench: install
-	$(BIN)/python -m digitize.bench $(CORPUS)
+	$(BIN)/python -m digitize.bench $(CORPUS) --variant digital --variant scan --variant scan-hard
 
 lint: install
 	$(BIN)/ruff check digitize tests samples

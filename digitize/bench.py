@@ -1,6 +1,6 @@
 """Benchmark: convert a corpus of PDFs, time it per page and score it against expected CSVs.
 
-    python -m digitize.bench CORPUS [--variant digital] [--out DIR]
+    python -m digitize.bench CORPUS [--variant digital --variant scan ...] [--out DIR]
 
 CORPUS holds `<doc>.<variant>.pdf` files and `expected/<doc>[.tNN].csv`.
 """
@@ -25,6 +25,7 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
         return
     pages = 0
     total = 0.0
+    stages: dict[str, float] = {}
     seconds = []  # per page, for each file
     scores = []
     for path in inputs:
@@ -33,6 +34,8 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
         elapsed = time.perf_counter() - started
         pages += result.pages
         total += elapsed
+        for stage, spent in result.timings.items():
+            stages[stage] = stages.get(stage, 0.0) + spent
         seconds.append(elapsed / max(result.pages, 1))
         doc = path.name.removesuffix(f".{variant}.pdf")
         expected = sorted((corpus / "expected").glob(f"{doc}.csv")) + sorted(
@@ -49,6 +52,8 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
           f"CER {sum(s.edit_distance for s in scores) / max(chars, 1):.4f}")
     print(f"{variant}: median {seconds[len(seconds) // 2]:.3f} s/page, "
           f"{60 * pages / max(total, 1e-9):.0f} pages/min on one process")
+    per_page = ", ".join(f"{stage} {spent / max(pages, 1):.3f}" for stage, spent in stages.items())
+    print(f"{variant}: mean s/page by stage: {per_page}")
 
 
 def main(argv: list[str] | None = None) -> int:

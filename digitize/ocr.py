@@ -18,7 +18,7 @@ from .errors import MissingDependencyError
 from .model import Char
 
 # Detection boxes are padded around the glyphs; this is the glyph share of a box's height.
-GLYPH_SHARE = 0.8
+GLYPH_SHARE = 0.9
 # Marks OCR reads into table text that print never has there: the remains of a vertical
 # rule (丨, |) are dropped, the "dot" stroke 丶 is the enumeration comma 、, a degree sign
 # is a full stop, as is a middle dot after Chinese text ("100%·2、" but "12·4").
@@ -107,7 +107,8 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int = -1) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        # One thread: a batch runs one process per core, which scales better than threads.
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:

@@ -40,6 +40,7 @@ class ConvertResult:
     pages: int = 0
     tables: int = 0
     cells: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def failed(self) -> bool:
@@ -104,6 +105,7 @@ def convert_file(path: Path, out_dir: Path, options: Options | None = None) -> C
         result.errors.append(str(exc))
         return result
     result.errors += doc.errors
+    result.timings = doc.timings
     result.pages = len(doc.pages)
     result.tables = len(doc.tables)
     result.cells = sum(t.nrows * t.ncols for t in doc.tables)

@@ -16,6 +16,7 @@ from .textjoin import cell_text, group_lines, line_text
 TOL = 2.5  # points: rules this close are the same rule
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
+ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
 
 
 @dataclass
@@ -117,7 +118,9 @@ def join_frame_pieces(regions: list[Region]) -> list[Region]:
             if piece.v and abs(py0 - ty0) <= TOL and abs(py1 - ty1) <= TOL:
                 table.v += piece.v
                 break
-            if piece.h and abs(px0 - tx0) <= TOL and abs(px1 - tx1) <= TOL and ty0 - TOL <= py0 <= ty1 + TOL:
+            # A row rule across the table whose ends do not reach the frame (worn scans).
+            across = min(px1, tx1) - max(px0, tx0) >= ROW_RULE_SHARE * (tx1 - tx0)
+            if piece.h and across and ty0 - TOL <= py0 <= ty1 + TOL:
                 table.h += piece.h
                 break
         else:

@@ -33,7 +33,6 @@ import pymupdf
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 THRESHOLDS = {"min_exact": 1.0, "max_cer": 0.0, "shape": True}
-SCAN_THRESHOLDS = {"min_exact": 0.9, "max_cer": 0.03, "shape": True}
 FIXED_DATE = "D:20240101000000+00'00'"
 FONT = "cjk"  # resource name of the embedded (then subset) CJK font
 ASCENT, DESCENT = 1.043, -0.266  # of PyMuPDF's "china-s" (Droid Sans Fallback), in font size units
@@ -419,6 +418,14 @@ class Scan:
     threshold: int = 0  # binarize: darker than this is black
     salt_pepper: float = 0.0  # share of pixels turned black or white
     jpeg: int = 0  # JPEG quality; 0: lossless PNG
+    # What regression demands of the OCR'd variant: the shape always; a floor on exact cells
+    # and a ceiling on character errors a little outside what the current pipeline reaches.
+    min_exact: float = 0.9
+    max_cer: float = 0.01
+
+    @property
+    def thresholds(self) -> dict:
+        return {"min_exact": self.min_exact, "max_cer": self.max_cer, "shape": True}
 
     @property
     def name(self) -> str:
@@ -443,11 +450,16 @@ class Scan:
 
 
 SCANS = [
-    Scan("s01_wrapped_full", "skew", 101, 200, skew=1.2, gradient=0.12, blur=0.8, noise=6, jpeg=60),
-    Scan("s02_merged_header", "seal", 102, 250, seal=(0.3, 0.4), skew=-0.8, blur=0.6, noise=3, jpeg=60),
-    Scan("s03_partial_rules", "binary", 103, 150, broken_rules=4, skew=2.0, threshold=150, salt_pepper=0.002),
-    Scan("s04_pages_repeat_header", "pages", 104, 200, skew=-1.5, blur=0.6, noise=4, jpeg=45),
-    Scan("s06_form_two_tables", "faint", 106, 300, faint_rules=180, blur=0.8, jpeg=70),
+    Scan("s01_wrapped_full", "skew", 101, 200, skew=1.2, gradient=0.12, blur=0.8, noise=6, jpeg=60,
+         min_exact=0.85, max_cer=0.01),
+    Scan("s02_merged_header", "seal", 102, 250, seal=(0.3, 0.4), skew=-0.8, blur=0.6, noise=3, jpeg=60,
+         min_exact=0.8, max_cer=0.02),
+    Scan("s03_partial_rules", "binary", 103, 150, broken_rules=4, skew=2.0, threshold=150, salt_pepper=0.002,
+         min_exact=0.4, max_cer=0.15),
+    Scan("s04_pages_repeat_header", "pages", 104, 200, skew=-1.5, blur=0.6, noise=4, jpeg=45,
+         min_exact=0.8, max_cer=0.01),
+    Scan("s06_form_two_tables", "faint", 106, 300, faint_rules=180, blur=0.8, jpeg=70,
+         min_exact=0.95, max_cer=0.005),
 ]
 SEAL_DIAMETER = 113.0  # points (4 cm)
 SEAL_RED = (50, 40, 205)  # BGR
@@ -619,7 +631,7 @@ def build(out: Path, src: Path = SRC) -> list[dict]:
                     "input": f"{scan.name}.pdf",
                     "expected": expected,
                     "features": scan.features,
-                    "thresholds": SCAN_THRESHOLDS,
+                    "thresholds": scan.thresholds,
                 }
             )
     unknown = {s.sample for s in SCANS} - {e["name"] for e in manifest}

@@ -204,12 +204,7 @@ def test_left_out_rules_make_merged_cells():
     assert len(table.cells) == table.nrows * table.ncols - 2
 
 
-@pytest.mark.parametrize("binarized", [
-    False,
-    pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=(
-        "after binarization and deskew the pieces of a broken rule are ~2 pt thick: thicker than "
-        "lines.DASH_THICKNESS and shorter than lines.GLYPH, so lines._candidates drops them as glyphs"))),
-])
+@pytest.mark.parametrize("binarized", [False, True])
 def test_broken_rule_on_a_skewed_scan_comes_back_as_one_segment(binarized):
     page = ruled_table()
     y = ROWS[2]
@@ -239,12 +234,7 @@ def merged_header_table(row_height):
     return img, ys
 
 
-@pytest.mark.parametrize("row_height", [
-    90,  # 32 pt
-    pytest.param(50, marks=pytest.mark.xfail(strict=True, reason=(  # 18 pt, a one-line row
-        "lines._snapped extends a rule end that already lies on a crossing rule on to the next "
-        "crossing rule up to lines.GAP (20 pt) away, so column rules cross a one-line merged cell"))),
-])
+@pytest.mark.parametrize("row_height", [90, 50])  # 32 pt, and 18 pt: a one-line row
 def test_merged_header_cell_over_sub_header_columns(row_height):
     img, ys = merged_header_table(row_height)
     h, v = rules_of(img)

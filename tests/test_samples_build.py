@@ -56,14 +56,15 @@ def test_manifest_entries() -> None:
     for entry in MANIFEST:
         assert set(entry) == {"name", "input", "expected", "features", "thresholds"}
         assert (SAMPLES / entry["input"]).is_file()
-        scanned = "scan" in entry["features"]
-        assert entry["thresholds"] == (build.SCAN_THRESHOLDS if scanned else build.THRESHOLDS), entry["name"]
+        scans = {scan.name: scan for scan in build.SCANS}
+        expected = scans[entry["name"]].thresholds if entry["name"] in scans else build.THRESHOLDS
+        assert entry["thresholds"] == expected, entry["name"]
         listed |= set(entry["expected"])
     on_disk = {f"expected/{p.name}" for p in (SAMPLES / "expected").glob("*.csv")}
     assert listed == on_disk
     # Text layers must convert exactly; OCR gets some slack on the texts, none on the table's shape.
     assert build.THRESHOLDS == {"min_exact": 1.0, "max_cer": 0.0, "shape": True}
-    assert build.SCAN_THRESHOLDS["shape"] is True
+    assert all(scan.thresholds["shape"] is True for scan in build.SCANS)
 
 
 @pytest.mark.parametrize("entry", SCANNED, ids=SCANNED_NAMES)

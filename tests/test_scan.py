@@ -16,28 +16,6 @@ from digitize import regress
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SCANNED = [s for s in regress.load_manifest(SAMPLES) if "scan" in s.features]
 
-# Where the conversion falls short of the sample's thresholds today; strict, so a fix shows up.
-SPACED_NUMBERS = ("spaces inside numbers ('≥ 6000'), straight for curly quotes and stray marks: "
-                  "exact share < 0.9")
-SHORT_OF_THRESHOLDS = {
-    "s01_wrapped_full.scan-skew": SPACED_NUMBERS,
-    "s02_merged_header.scan-seal": SPACED_NUMBERS + "; column rules snapped across the one-line merged "
-                                   "header cell split '预算金额'",
-    "s03_partial_rules.scan-binary": "broken rules are lost on the binarized page: the header row merges "
-                                     "into the first body row and the last row is cut off",
-    "s04_pages_repeat_header.scan-pages": SPACED_NUMBERS,
-}
-WRONG_SHAPE = {"s03_partial_rules.scan-binary": SHORT_OF_THRESHOLDS["s03_partial_rules.scan-binary"]}
-
-
-def marked(table: dict[str, str]) -> list:
-    return [
-        pytest.param(s, id=s.name, marks=[pytest.mark.xfail(strict=True, reason=table[s.name])])
-        if s.name in table else pytest.param(s, id=s.name)
-        for s in SCANNED
-    ]
-
-
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
     done: dict[str, tuple[regress.SampleResult, Path]] = {}
@@ -79,13 +57,13 @@ def test_scanned_sample_is_read_by_ocr_without_errors(converted, sample):
     assert len({cell["confidence"] for side in sides for cell in side["cells"]}) > 1
 
 
-@pytest.mark.parametrize("sample", marked(WRONG_SHAPE))
+@pytest.mark.parametrize("sample", SCANNED, ids=[s.name for s in SCANNED])
 def test_scanned_sample_has_the_expected_shape(converted, sample):
     result, _ = converted(sample)
     assert result.shape_ok, details(result)
 
 
-@pytest.mark.parametrize("sample", marked(SHORT_OF_THRESHOLDS))
+@pytest.mark.parametrize("sample", SCANNED, ids=[s.name for s in SCANNED])
 def test_scanned_sample_meets_its_thresholds(converted, sample):
     result, _ = converted(sample)
     assert result.passed, details(result)
