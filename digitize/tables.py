@@ -58,13 +58,23 @@ def merge_segments(segments: list[Segment]) -> tuple[list[Segment], list[Segment
 
 
 def _merge_horizontal(segs: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for s in sorted(segs, key=lambda s: (round(s.y0 / TOL), s.x0)):
-        if out and abs(out[-1].y0 - s.y0) <= TOL / 2 and s.x0 <= out[-1].x1 + JOIN_GAP:
-            last = out[-1]
-            out[-1] = Segment(last.x0, last.y0, max(last.x1, s.x1), last.y0)
+    # Rules at one height first (a sort on rounded heights can split them), then along x.
+    rows: list[list[Segment]] = []
+    for seg in sorted(segs, key=lambda s: s.y0):
+        if rows and seg.y0 - rows[-1][0].y0 <= TOL / 2:
+            rows[-1].append(seg)
         else:
-            out.append(Segment(s.x0, s.y0, s.x1, s.y0))
+            rows.append([seg])
+    out: list[Segment] = []
+    for row in rows:
+        y = row[0].y0
+        merged: list[Segment] = []
+        for seg in sorted(row, key=lambda s: s.x0):
+            if merged and seg.x0 <= merged[-1].x1 + JOIN_GAP:
+                merged[-1] = Segment(merged[-1].x0, y, max(merged[-1].x1, seg.x1), y)
+            else:
+                merged.append(Segment(seg.x0, y, seg.x1, y))
+        out += merged
     return [s for s in out if s.x1 - s.x0 > TOL]
 
 
