@@ -101,7 +101,7 @@ def find_regions(h: list[Segment], v: list[Segment]) -> list[Region]:
     for i, s in enumerate(segs):
         region = groups.setdefault(root(i), Region())
         (region.h if i < len(h) else region.v).append(s)
-    regions = join_frame_pieces(list(groups.values()))
+    regions = join_overlapping(join_frame_pieces(list(groups.values())))
     out = []
     for region in regions:
         x0, y0, x1, y1 = region.bbox
@@ -109,6 +109,24 @@ def find_regions(h: list[Segment], v: list[Segment]) -> list[Region]:
         ruled = len(region.h) >= 2 or (region.h and len(region.v) >= 2)
         if x1 - x0 >= MIN_TABLE_SIDE and y1 - y0 >= MIN_TABLE_SIDE / 2 and ruled:
             out.append(region)
+    return out
+
+
+def join_overlapping(regions: list[Region]) -> list[Region]:
+    """One region for ruled pieces whose boxes overlap: the parts of a table whose worn rules
+    no longer cross (separate tables do not overlap)."""
+
+    def overlap(a: BBox, b: BBox) -> bool:
+        return a[0] < b[2] - TOL and b[0] < a[2] - TOL and a[1] < b[3] - TOL and b[1] < a[3] - TOL
+
+    out: list[Region] = []
+    for region in sorted(regions, key=lambda r: r.bbox[1]):
+        host = next((o for o in out if overlap(o.bbox, region.bbox)), None)
+        if host is None:
+            out.append(region)
+        else:
+            host.h += region.h
+            host.v += region.v
     return out
 
 
