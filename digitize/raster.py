@@ -32,7 +32,6 @@ class PageImage:
     grey: np.ndarray  # uint8, white paper
     dpi: float
     skew: float = 0.0  # degrees undone by deskew
-    rotation: int = 0  # quarter turns undone (0, 90, 180, 270)
 
     @property
     def scale(self) -> float:
@@ -98,7 +97,7 @@ def clean(image: PageImage) -> PageImage:
         factor = min(3.0, MIN_TEXT_PX / height)
         grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         dpi *= factor
-    return PageImage(grey=grey, dpi=dpi, skew=skew, rotation=image.rotation)
+    return PageImage(grey=grey, dpi=dpi, skew=skew)
 
 
 def flatten_background(grey: np.ndarray) -> np.ndarray:
