@@ -11,6 +11,7 @@ import numpy as np
 
 from .model import Segment
 from .raster import PageImage
+from .tables import merge_segments
 
 # Lengths in points, converted to pixels at the image's dpi.
 MIN_RULE_H = 20.0  # shorter horizontal runs may be strokes of neighbouring characters
@@ -25,7 +26,7 @@ TOUCH = 1.5
 # Collinear pieces this far apart are one rule with a gap (worn print, dash-dot patterns);
 # a rule left out to merge cells leaves out a whole cell side, which is longer.
 GAP = 20.0
-ALIGN = 1.5  # pieces of one rule lie this close across it
+ALIGN = 1.5  # a rule's end lies this close to a crossing rule it reaches
 BRIDGE = 10.0  # gaps this long in a broken or dash-dotted rule are closed
 # Ink blobs no taller (for vertical rules) or wider (for horizontal ones) than this are
 # characters, titles included, or specks, unless they are thin dashes of a broken rule.
@@ -44,8 +45,8 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     # bridging gaps cannot join a character's stroke to the rule above or below it.
     h_mask = _rule_mask(_candidates(labels, stats, True, px), True, px)
     v_mask = _rule_mask(_candidates(labels, stats, False, px) & ~h_mask, False, px)
-    h = _join_gaps(_segments(h_mask, True, px, image.scale))
-    v = _join_gaps(_segments(v_mask, False, px, image.scale))
+    pieces = _segments(h_mask, True, px, image.scale) + _segments(v_mask, False, px, image.scale)
+    h, v = merge_segments(pieces, gap=GAP)
     segments = _anchored(h, v)
     h = [s for s in segments if s.horizontal]
     v = [s for s in segments if not s.horizontal]
@@ -64,24 +65,6 @@ def _pixels_of(segments: list[Segment], mask: np.ndarray, scale: float) -> np.nd
         x1, y1 = round(s.x1 / scale) + reach + 1, round(s.y1 / scale) + reach + 1
         out[y0:y1, x0:x1] = mask[y0:y1, x0:x1]
     return out
-
-
-def _join_gaps(segs: list[Segment]) -> list[Segment]:
-    """Join collinear pieces of one rule across short gaps."""
-
-    def along(s: Segment) -> tuple[float, float, float]:  # (position across, start, end)
-        return (s.y0, s.x0, s.x1) if s.horizontal else (s.x0, s.y0, s.y1)
-
-    out: list[list[float]] = []
-    for pos, a, b in sorted((along(s) for s in segs), key=lambda t: (t[1], t[0])):
-        for rule in out:
-            if abs(rule[0] - pos) <= ALIGN and a - rule[2] <= GAP:
-                rule[2] = max(rule[2], b)
-                break
-        else:
-            out.append([pos, a, b])
-    horizontal = bool(segs) and segs[0].horizontal
-    return [Segment(a, pos, b, pos) if horizontal else Segment(pos, a, pos, b) for pos, a, b in out]
 
 
 def _snapped(segs: list[Segment], across: list[Segment]) -> list[Segment]:

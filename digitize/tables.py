@@ -49,15 +49,15 @@ def find_tables(page: Page, column_hint: list[float] | None = None) -> list[Tabl
 # ---------------------------------------------------------------- ruling
 
 
-def merge_segments(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
-    """Join collinear, overlapping or nearly touching pieces into whole rules."""
+def merge_segments(segments: list[Segment], gap: float = JOIN_GAP) -> tuple[list[Segment], list[Segment]]:
+    """Join collinear pieces that overlap or lie less than `gap` apart into whole rules."""
     h = [s for s in segments if s.horizontal]
     v = [Segment(s.y0, s.x0, s.y1, s.x1) for s in segments if not s.horizontal]  # transposed
-    merged_v = [Segment(s.y0, s.x0, s.y1, s.x1) for s in _merge_horizontal(v)]
-    return _merge_horizontal(h), merged_v
+    merged_v = [Segment(s.y0, s.x0, s.y1, s.x1) for s in _merge_horizontal(v, gap)]
+    return _merge_horizontal(h, gap), merged_v
 
 
-def _merge_horizontal(segs: list[Segment]) -> list[Segment]:
+def _merge_horizontal(segs: list[Segment], gap: float) -> list[Segment]:
     # Rules at one height first (a sort on rounded heights can split them), then along x.
     rows: list[list[Segment]] = []
     for seg in sorted(segs, key=lambda s: s.y0):
@@ -70,7 +70,7 @@ def _merge_horizontal(segs: list[Segment]) -> list[Segment]:
         y = row[0].y0
         merged: list[Segment] = []
         for seg in sorted(row, key=lambda s: s.x0):
-            if merged and seg.x0 <= merged[-1].x1 + JOIN_GAP:
+            if merged and seg.x0 <= merged[-1].x1 + gap:
                 merged[-1] = Segment(merged[-1].x0, y, max(merged[-1].x1, seg.x1), y)
             else:
                 merged.append(Segment(seg.x0, y, seg.x1, y))
