@@ -1,4 +1,4 @@
-"""Command line: `digitize convert`, `digitize regress`."""
+"""Command line: `digitize convert`, `digitize review apply`, `digitize regress`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from . import __version__
 from .errors import ExitCode, MissingDependencyError
 from .pipeline import Options, convert_file
 from .raster import IMAGE_SUFFIXES
+from .review import apply_review, update_review_file
 
 INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
 
@@ -38,9 +39,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     out_dir = Path(args.output)
     options = Options(encoding=args.encoding, password=args.password, dpi=args.dpi,
-                      force_ocr=args.force_ocr, engine=args.engine)
+                      force_ocr=args.force_ocr, engine=args.engine, correct=not args.no_correct)
     started = time.monotonic()
-    failed = with_errors = tables = pages = 0
+    failed = with_errors = tables = pages = flagged = 0
     for path in inputs:
         try:
             result = convert_file(path, out_dir, options)
@@ -52,18 +53,25 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if not args.quiet:
             for out in result.outputs:
                 print(out)
+        if result.outputs:
+            update_review_file(out_dir, result.review, {p.stem for p in result.outputs})
         failed += result.failed
         with_errors += bool(result.errors)
         tables += result.tables
         pages += result.pages
+        flagged += len(result.review)
     if not args.quiet:
-        print(f"{len(inputs)} files, {pages} pages, {tables} tables, {failed} failed, "
-              f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+        print(f"{len(inputs)} files, {pages} pages, {tables} tables, {flagged} cells to review, "
+              f"{failed} failed, {time.monotonic() - started:.1f} s", file=sys.stderr)
     if failed == len(inputs):
         return ExitCode.BAD_INPUT
     if with_errors or missing:
         return ExitCode.SOME_FAILED  # outputs were written, but not for everything
     return ExitCode.OK
+
+
+def cmd_review_apply(args: argparse.Namespace) -> int:
+    return apply_review(Path(args.review), learn=args.learn)
 
 
 def cmd_regress(args: argparse.Namespace) -> int:
@@ -90,8 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
                          help="resolution at which PDF pages are rendered for OCR (default: 300)")
     convert.add_argument("--force-ocr", action="store_true",
                          help="OCR every page, ignoring text layers (for poor invisible OCR layers)")
+    convert.add_argument("--no-correct", action="store_true",
+                         help="keep OCR text as read, without glossary correction")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     convert.set_defaults(func=cmd_convert)
+
+    review = sub.add_parser("review", help="settle flagged cells through the review file")
+    review_sub = review.add_subparsers(dest="action", required=True)
+    apply = review_sub.add_parser("apply", help="write the `final` column of a review file into the CSVs")
+    apply.add_argument("review", metavar="REVIEW_CSV", help="OUT/review.csv written by `digitize convert`")
+    apply.add_argument("--learn", action="store_true",
+                       help="also keep the confirmed word corrections in corrections/learned.tsv")
+    apply.set_defaults(func=cmd_review_apply)
 
     regress = sub.add_parser("regress", help="convert the sample pages and compare with their expected CSVs")
     regress.add_argument("samples", nargs="?", default="samples", help="samples folder (default: samples)")

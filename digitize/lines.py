@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .model import Segment
+from .model import Char, Segment
 from .raster import PageImage
 from .tables import merge_segments
 
@@ -56,6 +56,20 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     return h + v, _pixels_of(h + v, h_mask | v_mask, image.scale)
 
 
+def drop_strokes(segments: list[Segment], chars: list[Char]) -> list[Segment]:
+    """The rules less any short one that runs through the middle of a character read
+    from the image: that is a stroke of the character, bridged onto a rule nearby."""
+
+    def through(s: Segment, c: Char) -> bool:
+        x0, y0, x1, y1 = c.bbox
+        if s.horizontal:
+            return x0 < s.x1 and s.x0 < x1 and y0 + (y1 - y0) / 4 < s.y0 < y1 - (y1 - y0) / 4
+        return y0 < s.y1 and s.y0 < y1 and x0 + (x1 - x0) / 4 < s.x0 < x1 - (x1 - x0) / 4
+
+    return [s for s in segments
+            if max(s.x1 - s.x0, s.y1 - s.y0) >= LONE_RULE or not any(through(s, c) for c in chars)]
+
+
 def _pixels_of(segments: list[Segment], mask: np.ndarray, scale: float) -> np.ndarray:
     """The part of `mask` along the kept rules (not along strokes that were turned down)."""
     out = np.zeros_like(mask)
@@ -93,11 +107,12 @@ def _snapped(segs: list[Segment], across: list[Segment]) -> list[Segment]:
 def _anchored(h: list[Segment], v: list[Segment]) -> list[Segment]:
     """Long rules, and shorter ones that end on a kept rule across them."""
 
-    def touches(a: Segment, b: Segment) -> bool:  # does an end of `a` lie on `b`?
+    def touches(a: Segment, b: Segment) -> bool:
+        # Does an end of `a` lie on `b`, or on its line short of a worn end (see _snapped)?
         if a.horizontal:
-            return (b.y0 - TOUCH <= a.y0 <= b.y1 + TOUCH
+            return (b.y0 - GAP <= a.y0 <= b.y1 + GAP
                     and min(abs(a.x0 - b.x0), abs(a.x1 - b.x0)) <= TOUCH)
-        return (b.x0 - TOUCH <= a.x0 <= b.x1 + TOUCH
+        return (b.x0 - GAP <= a.x0 <= b.x1 + GAP
                 and min(abs(a.y0 - b.y0), abs(a.y1 - b.y0)) <= TOUCH)
 
     kept = [s for s in h + v if max(s.x1 - s.x0, s.y1 - s.y0) >= LONE_RULE]

@@ -56,9 +56,12 @@ class Cell:
     confidence: float = 1.0
     source: str = "text-layer"
     flags: list[str] = field(default_factory=list)
+    # Glossary corrections made to the text: {"before", "after", "term", "score"} each.
+    corrections: list[dict] = field(default_factory=list)
     page: int = 0  # 1-based page number of the cell's box
     # Where a row cut by a page break continues: (page, bbox) of each further part.
     continued: list[tuple[int, BBox]] = field(default_factory=list)
+    chars: list[Char] = field(default_factory=list, repr=False)  # the characters read in the cell
 
 
 def text_grid(cells: list[Cell], nrows: int, ncols: int) -> list[list[str]]:
@@ -104,6 +107,9 @@ class Page:
     error: str | None = None
     source: str = "text-layer"  # or "ocr:<engine>"
     image: PageImage | None = None  # the page image, while it waits for OCR
+    # How the page image was set straight before OCR: degrees of skew undone, quarter turns.
+    skew: float = 0.0
+    turns: int = 0
 
 
 @dataclass

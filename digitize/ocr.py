@@ -21,10 +21,17 @@ from .model import Char
 GLYPH_SHARE = 0.9
 # Marks OCR reads into table text that print never has there: the remains of a vertical
 # rule (丨, |) are dropped, the "dot" stroke 丶 is the enumeration comma 、, a degree sign
-# is a full stop, as is a middle dot after Chinese text ("100%·2、" but "12·4").
+# is a full stop, as is a middle dot after Chinese text ("100%·2、" but "12·4"). Full-width
+# digits, Latin letters and % are read as their plain forms, which amounts are written in.
 RULE_DEBRIS = str.maketrans({"丨": None, "|": None, "｜": None})
-MISREAD_MARKS = str.maketrans({"丶": "、", "°": "。"})
+MISREAD_MARKS = str.maketrans(
+    {"丶": "、", "°": "。", "％": "%"}
+    | {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+    | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
+# The year of a document number is set in 〔〕 (GB/T 9704: "穗财政〔2021〕113号"); OCR reads [] or ().
+DOCUMENT_YEAR = re.compile(r"(?<=[\u3400-\u9fff])[\[［(（](\s*\d{4}\s*)[\]］)）](?=\s*\d+\s*号)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris.
 MIN_LINE_SCORE = 0.5
 # Detected boxes much lower than the page's typical line are specks.
@@ -32,6 +39,10 @@ MIN_LINE_HEIGHT = 0.5
 # Text detection runs on a copy at this resolution (dots per inch of the printed page);
 # recognition reads full-resolution crops.
 DET_DPI = 150
+# Page orientation is judged from text lines detected at this coarser resolution, and
+# from the direction classifier's vote over this many of the longest lines.
+ORIENT_DPI = 75
+ORIENT_LINES = 20
 
 
 class OcrEngine(Protocol):
@@ -61,9 +72,20 @@ def _tesseract() -> TesseractEngine:
     return TesseractEngine()
 
 
+def upright_turns(grey: np.ndarray, dpi: float) -> int:
+    """Quarter turns (counter-clockwise, as numpy.rot90 counts them) that set a page upright.
+
+    Judged with RapidOCR's line detector and text direction classifier whichever engine
+    reads the page: Tesseract's orientation detection was slower and misread pages
+    turned by 270 degrees.
+    """
+    return _rapidocr().upright_turns(grey, dpi)
+
+
 def fix_marks(text: str) -> str:
     """Undo the engines' usual misreadings of punctuation; keeps the text's length."""
-    return STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
+    text = STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
+    return DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
 
 
 # A run of recognised text on one line: (text, x0, x1, confidence), x in pixels.
@@ -135,6 +157,25 @@ class RapidOcrEngine:
             chars += self._line_chars(text, float(score), word_info, box, crop, scale)
         return chars
 
+    def upright_turns(self, grey: np.ndarray, dpi: float) -> int:
+        """Text lines standing on end mean a page turned by a quarter; once the lines lie
+        flat, the direction classifier's majority says whether they are upside down."""
+        bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+        factor = min(1.0, ORIENT_DPI / dpi)
+        boxes = self._detect(bgr, factor)
+        turns = 0
+        if _standing(boxes):
+            turns = 1
+            bgr = np.ascontiguousarray(np.rot90(bgr, 1))
+            boxes = self._detect(bgr, factor)
+        if len(boxes) == 0:
+            return turns
+        widths = boxes[:, :, 0].max(axis=1) - boxes[:, :, 0].min(axis=1)
+        longest = boxes[np.argsort(-widths)[:ORIENT_LINES]]
+        _, votes, _ = self.engine.text_cls(self.engine.get_crop_img_list(bgr, longest))
+        upside_down = sum(label == "180" for label, _score in votes)
+        return (turns + 2) % 4 if upside_down > len(votes) / 2 else turns
+
     def _detect(self, bgr: np.ndarray, factor: float, offset: tuple[int, int] = (0, 0)) -> np.ndarray:
         """Text line boxes (n, 4, 2) in the pixels of `bgr`, detected on a copy scaled by `factor`."""
         small = bgr if factor >= 1 else cv2.resize(bgr, None, fx=factor, fy=factor,
@@ -187,6 +228,14 @@ class RapidOcrEngine:
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
         return line_chars(pieces, y0, y1, scale)
+
+
+def _standing(boxes: np.ndarray) -> bool:
+    """Are most long text line boxes taller than wide?"""
+    w = boxes[:, :, 0].max(axis=1) - boxes[:, :, 0].min(axis=1)
+    h = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)
+    lines = np.maximum(w, h) > 2.5 * np.minimum(w, h)  # a box of a few glyphs says nothing
+    return int((lines & (h > w)).sum()) > int((lines & (w > h)).sum())
 
 
 class TesseractEngine:

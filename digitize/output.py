@@ -21,6 +21,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes files only their owner can read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -60,6 +61,7 @@ def sidecar(table: Table, source: Path) -> dict:
                 "confidence": round(c.confidence, 4),
                 "source": c.source,
                 "flags": c.flags,
+                "corrections": c.corrections,
             }
             for c in table.cells
         ],

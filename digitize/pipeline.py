@@ -2,11 +2,13 @@
 
     source   open the file, read each page's text layer and vector ruling,   (source.py)
              or render it when it has none
-    clean    drop seals, even out the background, undo skew                  (raster.py)
+    clean    drop seals, even out the background, undo skew and rotation     (raster.py)
     rules    ruling lines of the page image                                  (lines.py)
     ocr      characters with their boxes, read from the page image           (ocr.py)
     tables   find table grids on the page and fill their cells               (tables.py)
     stitch   join tables that continue over page breaks into logical tables  (stitch.py)
+    correct  put OCR misreadings of glossary terms right                     (correct.py)
+    check    flag doubtful cells: low confidence, corrections, bad arithmetic (checks.py)
     output   write one CSV + JSON sidecar per logical table, atomically      (output.py)
 """
 
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lines, ocr, output, raster, source, stitch, tables
+from . import checks, correct, lines, ocr, output, raster, review, source, stitch, tables
 from .errors import DigitizeError, MissingDependencyError
 from .model import Document, Page
 
@@ -30,6 +32,7 @@ class Options:
     dpi: float = 300
     force_ocr: bool = False
     engine: str = "rapidocr"
+    correct: bool = True  # glossary correction of OCR'd cells
 
 
 @dataclass
@@ -40,6 +43,7 @@ class ConvertResult:
     pages: int = 0
     tables: int = 0
     cells: int = 0
+    review: list[dict] = field(default_factory=list)  # review file rows of the flagged cells
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
@@ -69,6 +73,11 @@ def extract(path: Path, options: Options | None = None) -> Document:
         column_hint = page.tables[-1].col_x if page.tables else None
     with timed(doc, "stitch"):
         doc.tables = stitch.stitch(doc.pages)
+    if options.correct:
+        with timed(doc, "correct"):
+            correct.correct_tables(doc.tables, correct.default_glossary())
+    with timed(doc, "check"):
+        checks.flag_tables(doc.tables)
     if not doc.tables and not doc.errors:
         doc.errors.append(str(DigitizeError("no table found", path)))
     return doc
@@ -78,11 +87,16 @@ def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> None:
     """Rules and characters of a page image, in page points, as a text layer would give them."""
     with timed(doc, "clean"):
         image = raster.clean(page.image)
+        image = raster.turn(image, ocr.upright_turns(image.grey, image.dpi))
+    if image.turns % 2:
+        page.width, page.height = page.height, page.width
     with timed(doc, "rules"):
         page.segments, rule_mask = lines.find_rules(image)
     with timed(doc, "ocr"):
         page.chars = engine.read(lines.erase_rules(image.grey, rule_mask), image.scale)
+    page.segments = lines.drop_strokes(page.segments, page.chars)
     page.source = f"ocr:{engine.name}"
+    page.skew, page.turns = image.skew, image.turns
     page.image = None
 
 
@@ -110,4 +124,6 @@ def convert_file(path: Path, out_dir: Path, options: Options | None = None) -> C
     result.tables = len(doc.tables)
     result.cells = sum(t.nrows * t.ncols for t in doc.tables)
     result.outputs = output.write_tables(doc.tables, path, out_dir, options.encoding)
+    with timed(doc, "review"):
+        result.review = review.review_rows(doc, [p.stem for p in result.outputs], out_dir, options.password)
     return result

@@ -32,6 +32,7 @@ class PageImage:
     grey: np.ndarray  # uint8, white paper
     dpi: float
     skew: float = 0.0  # degrees undone by deskew
+    turns: int = 0  # quarter turns (counter-clockwise) that set the page upright
 
     @property
     def scale(self) -> float:
@@ -98,6 +99,14 @@ def clean(image: PageImage) -> PageImage:
         grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         dpi *= factor
     return PageImage(grey=grey, dpi=dpi, skew=skew)
+
+
+def turn(image: PageImage, turns: int) -> PageImage:
+    """The page turned by quarter turns counter-clockwise (exact: no resampling)."""
+    if turns % 4 == 0:
+        return image
+    grey = np.ascontiguousarray(np.rot90(image.grey, turns))
+    return PageImage(grey=grey, dpi=image.dpi, skew=image.skew, turns=turns % 4)
 
 
 def flatten_background(grey: np.ndarray) -> np.ndarray:

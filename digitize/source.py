@@ -32,6 +32,14 @@ def read_pages(path: Path, password: str | None = None, dpi: float = 300,
             yield read_page(pdf, index, dpi, force_ocr)
 
 
+def page_image(path: Path, number: int, dpi: float, password: str | None = None) -> raster.PageImage:
+    """Page `number` (1-based) of a PDF or image file as an image, before any clean-up."""
+    if path.suffix.lower() in raster.IMAGE_SUFFIXES:
+        return raster.load_image(path)
+    with open_pdf(path, password) as pdf:
+        return raster.render_pdf_page(pdf[number - 1], dpi)
+
+
 def read_image(path: Path) -> Page:
     try:
         image = raster.load_image(path)

@@ -9,6 +9,7 @@ joined back into one row.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import replace
@@ -59,27 +60,17 @@ def continues(prev: Table, nxt: Table) -> bool:
     return column_map(prev, nxt) is not None
 
 
-def column_map(prev: Table, nxt: Table) -> list[int] | None:
-    """Where each of nxt's column boundaries falls among prev's, or None when the two do
-    not share their outer edges or one table's boundaries are not a subset of the other's
-    (a page may leave out rules that its rows do not need)."""
+def column_map(prev: Table, nxt: Table) -> tuple[list[float], list[int]] | None:
+    """The column boundaries of prev joined with those only nxt has, and where each of
+    nxt's boundaries falls among them; None when the two tables do not share their outer
+    edges. Either page may leave out rules that its rows do not need, so each may have
+    boundaries the other lacks."""
     tol = COLUMN_TOL * (prev.col_x[-1] - prev.col_x[0])
-
-    def matches(xs: list[float], ys: list[float]) -> list[int] | None:
-        out = []
-        for x in xs:
-            j = min(range(len(ys)), key=lambda k: abs(ys[k] - x))
-            if abs(ys[j] - x) > tol or (out and j <= out[-1]):
-                return None
-            out.append(j)
-        return out if out[0] == 0 and out[-1] == len(ys) - 1 else None
-
-    if matches(nxt.col_x, prev.col_x) is None and matches(prev.col_x, nxt.col_x) is None:
+    if abs(prev.col_x[0] - nxt.col_x[0]) > tol or abs(prev.col_x[-1] - nxt.col_x[-1]) > tol:
         return None
-    for x in nxt.col_x:
-        if min(abs(x - p) for p in prev.col_x) > tol:
-            insert_column(prev, x)
-    return matches(nxt.col_x, prev.col_x)
+    joined = sorted(prev.col_x + [x for x in nxt.col_x[1:-1] if min(abs(x - p) for p in prev.col_x) > tol])
+    cmap = [min(range(len(joined)), key=lambda k: abs(joined[k] - x)) for x in nxt.col_x]
+    return (joined, cmap) if all(a < b for a, b in zip(cmap, cmap[1:], strict=False)) else None
 
 
 def insert_column(table: Table, x: float) -> None:
@@ -95,16 +86,24 @@ def insert_column(table: Table, x: float) -> None:
 
 
 def append_part(logical: Table, part: Table) -> None:
-    cmap = column_map(logical, part)
-    if cmap is None:
+    columns = column_map(logical, part)
+    if columns is None:
         raise ValueError("append_part needs tables whose columns line up")
+    joined, cmap = columns
+    # Rows are compared on the columns both pages rule, so that a column one page splits
+    # and the other does not cannot make a row look cut.
+    shared = [k for k, x in enumerate(joined) if x in logical.col_x and k in cmap]
+    group_of = [bisect.bisect_right(shared, k) - 1 for k in range(len(joined) - 1)]
+    for x in joined:
+        if x not in logical.col_x:
+            insert_column(logical, x)
     cells = [replace(c, col=cmap[c.col], colspan=cmap[c.col + c.colspan] - cmap[c.col]) for c in part.cells]
     grid = text_grid(cells, part.nrows, logical.ncols)
     skip = repeated_header_rows(logical.grid(), grid)
     if skip >= part.nrows:
         return
     # An empty first row is the bottom edge of a row cut by the break: nothing to add.
-    split = not any(grid[skip]) or is_split_row(logical, grid, skip)
+    split = not any(grid[skip]) or is_split_row(logical, grid, skip, group_of)
     offset = logical.nrows - skip - (1 if split else 0)
     for cell in cells:
         if cell.row + cell.rowspan <= skip:
@@ -115,6 +114,8 @@ def append_part(logical: Table, part: Table) -> None:
             top = logical.cell_at(logical.nrows - 1, cell.col)
             if top is not None and (top.col, top.colspan) == (cell.col, cell.colspan):
                 top.text = join_lines([top.text, cell.text])
+                top.chars = top.chars + cell.chars
+                top.confidence = min(top.confidence, cell.confidence)
                 top.rowspan += cell.rowspan - 1
                 top.continued.append((cell.page, cell.bbox))
                 continue
@@ -135,12 +136,13 @@ def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
     return best
 
 
-def is_split_row(logical: Table, grid: list[list[str]], first: int) -> bool:
+def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: list[int]) -> bool:
     """Is grid row `first` the rest of the logical table's last row, cut by the page break?
 
     It is when one half lacks a column that rows normally fill (a slot covered by a
     merged cell with text counts as filled) while the other half has it, and the second
     half repeats no amount where the first half already has text: amounts do not wrap.
+    Columns are taken in groups, `group_of[column]`, the columns both halves rule.
     """
     last = logical.nrows - 1
     covered = [[False] * logical.ncols for _ in range(logical.nrows)]
@@ -148,14 +150,19 @@ def is_split_row(logical: Table, grid: list[list[str]], first: int) -> bool:
         if cell.text:
             for r in range(cell.row, cell.row + cell.rowspan):
                 covered[r][cell.col:cell.col + cell.colspan] = [True] * cell.colspan
-    top = {c for c in range(logical.ncols) if covered[last][c]}
-    rest = {c for c in range(logical.ncols) if grid[first][c]}
+
+    def groups(row: list) -> set[int]:
+        return {group_of[c] for c, filled in enumerate(row) if filled}
+
+    top = groups(covered[last])
+    rest = groups(grid[first])
     if not top or not rest or top == rest:
         return False
-    others = covered[:last] + [[bool(t) for t in row] for row in grid[first + 1:]]
-    filled = {c for c in range(logical.ncols) if sum(row[c] for row in others) >= 0.8 * len(others)}
+    others = [groups(row) for row in covered[:last] + grid[first + 1:]]
+    filled = {g for g in set(group_of) if sum(g in row for row in others) >= 0.8 * len(others)}
     lacks_key = bool(filled & (top - rest)) or bool(filled & (rest - top))
-    return lacks_key and not any(AMOUNT.match(grid[first][c]) for c in rest & top)
+    return lacks_key and not any(AMOUNT.match(text) for c, text in enumerate(grid[first])
+                                 if group_of[c] in rest & top)
 
 
 def _squash(text: str) -> str:

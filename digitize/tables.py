@@ -133,32 +133,54 @@ def join_overlapping(regions: list[Region]) -> list[Region]:
 def join_frame_pieces(regions: list[Region]) -> list[Region]:
     """Attach rules that touch no crossing rule to the table they frame.
 
-    A table cut by a page break often lacks its top or bottom border, so its left
-    rules stand alone; they span exactly the table's height. Likewise a table ruled
-    only by rows, with no frame, is a stack of equally long horizontal rules.
+    A table cut by a page break often lacks its top or bottom border, so its side
+    rules stand alone; they span the table's height (on a scan, in worn pieces at one x).
+    Likewise a table ruled only by rows, with no frame, is a stack of equally long
+    horizontal rules.
     """
     tables = [r for r in regions if r.h and r.v]
-    loose = [r for r in regions if not (r.h and r.v)]
-    for piece in loose:
-        px0, py0, px1, py1 = piece.bbox
-        for table in tables:
-            tx0, ty0, tx1, ty1 = table.bbox
-            if piece.v and abs(py0 - ty0) <= TOL and abs(py1 - ty1) <= TOL:
-                table.v += piece.v
-                break
-            # A row rule across the table whose ends do not reach the frame (worn scans).
-            across = min(px1, tx1) - max(px0, tx0) >= ROW_RULE_SHARE * (tx1 - tx0)
-            if piece.h and across and ty0 - TOL <= py0 <= ty1 + TOL:
-                table.h += piece.h
-                break
+    pending = _side_rules([r for r in regions if not r.h]) + [r for r in regions if r.h and not r.v]
+    while True:  # a side rule joined widens the table, which may bring the next one in reach
+        left = [piece for piece in pending if not _join_frame_piece(piece, tables)]
+        if len(left) == len(pending):
+            break
+        pending = left
+    for piece in pending:
+        px0, _, px1, _ = piece.bbox
+        same_width = next((t for t in tables if not t.v and abs(t.bbox[0] - px0) <= TOL
+                           and abs(t.bbox[2] - px1) <= TOL), None) if not piece.v else None
+        if same_width is not None:
+            same_width.h += piece.h
         else:
-            same_width = next((t for t in tables if not t.v and abs(t.bbox[0] - px0) <= TOL
-                               and abs(t.bbox[2] - px1) <= TOL), None) if not piece.v else None
-            if same_width is not None:
-                same_width.h += piece.h
-            else:
-                tables.append(piece)
+            tables.append(piece)
     return tables
+
+
+def _join_frame_piece(piece: Region, tables: list[Region]) -> bool:
+    px0, py0, px1, py1 = piece.bbox
+    for table in tables:
+        tx0, ty0, tx1, ty1 = table.bbox
+        # A side rule along the table, or a row rule across it whose ends do not reach
+        # the frame (worn scans).
+        along = min(py1, ty1) - max(py0, ty0) >= ROW_RULE_SHARE * max(ty1 - ty0, py1 - py0)
+        if piece.v and along and tx0 - (tx1 - tx0) / 2 <= px0 <= tx1 + (tx1 - tx0) / 2:
+            table.v += piece.v
+            return True
+        across = min(px1, tx1) - max(px0, tx0) >= ROW_RULE_SHARE * (tx1 - tx0)
+        if piece.h and across and ty0 - TOL <= py0 <= ty1 + TOL:
+            table.h += piece.h
+            return True
+    return False
+
+
+def _side_rules(loose: list[Region]) -> list[Region]:
+    """Loose vertical rules, the pieces at one x together (a worn rule breaks into several)."""
+    at_x: dict[float, Region] = {}
+    for piece in loose:
+        if not piece.h:
+            x = next((k for k in at_x if abs(k - piece.v[0].x0) <= TOL), piece.v[0].x0)
+            at_x.setdefault(x, Region()).v.extend(piece.v)
+    return list(at_x.values())
 
 
 def cluster(values: list[float], tol: float = TOL) -> list[float]:
@@ -244,7 +266,7 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
             text=cell_text(inside, infer_spaces=source == "text-layer"), page=page_number, source=source,
-            confidence=min((ch.confidence for ch in inside), default=1.0),
+            confidence=min((ch.confidence for ch in inside), default=1.0), chars=inside,
         ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),
                  pages=[page_number], col_x=col_x, row_y=row_y)

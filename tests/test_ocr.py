@@ -108,6 +108,12 @@ def test_fix_marks_restores_chinese_stops_and_keeps_decimal_points():
     assert ocr.fix_marks("丶") == "、"
 
 
+def test_fix_marks_sets_a_document_number_year_in_its_brackets():
+    assert ocr.fix_marks("穗财政[2021]113号") == "穗财政〔2021〕113号"
+    assert ocr.fix_marks("财政(2020)76号") == "财政〔2020〕76号"
+    assert ocr.fix_marks("金额(2021)") == "金额(2021)"  # not a document number: no 号 after it
+
+
 # ---------------------------------------------------------------- image files
 
 
@@ -134,6 +140,37 @@ def test_image_file_of_a_table_page_converts(tmp_path, capsys, suffix):
     side = json.loads((out / "page.json").read_text(encoding="utf-8"))
     assert side["pages"] == [1]
     assert {c["source"] for c in side["cells"]} == {"ocr:rapidocr"}
+
+
+def sample_page_grey(name, dpi):
+    with pymupdf.open(SAMPLES / name) as doc:
+        pix = doc[0].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_upright_turns_undoes_a_quarter_half_or_three_quarter_turn(turns):
+    page = sample_page_grey("s01_wrapped_full.pdf", 150)
+    turned = np.ascontiguousarray(np.rot90(page, turns))
+    assert (turns + ocr.upright_turns(turned, 150)) % 4 == 0
+
+
+def test_page_image_turned_on_its_side_converts_upright(tmp_path):
+    image = tmp_path / "turned.png"
+    grey = sample_page_grey("s03_partial_rules.pdf", 200)
+    turned = np.ascontiguousarray(np.rot90(grey, 3))
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, turned.shape[1], turned.shape[0], turned.tobytes(), False)
+    pix.set_dpi(200, 200)
+    pix.save(image)
+
+    out = tmp_path / "out"
+    assert main(["convert", str(image), "-o", str(out)]) == ExitCode.OK
+    expected = load_csv(SAMPLES / "expected" / "s03_partial_rules.csv")
+    got = load_csv(out / "turned.csv")
+    assert (len(got), len(got[0])) == (len(expected), len(expected[0]))
+    same = sum(a == b for want, have in zip(expected, got, strict=True)
+               for a, b in zip(want, have, strict=True))
+    assert 5 * same >= 4 * len(expected) * len(expected[0]), got
 
 
 def test_corrupt_image_file_is_bad_input(tmp_path, capsys):

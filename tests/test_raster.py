@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from digitize import lines, raster, tables
-from digitize.model import Page
+from digitize.model import Char, Page, Segment
 
 DPI = 200
 PT = 72 / DPI  # points per pixel
@@ -245,3 +245,43 @@ def test_merged_header_cell_over_sub_header_columns(row_height):
     assert (table.nrows, table.ncols) == (4, 4)
     merged = {(c.row, c.col, c.rowspan, c.colspan) for c in table.cells if c.rowspan > 1 or c.colspan > 1}
     assert merged == {(0, 0, 2, 1), (0, 1, 1, 3)}
+
+
+def test_short_side_rule_at_a_worn_corner_is_kept():
+    """A one-row table cut by a page break: its side rules are short and the bottom rule
+    stops short of them at the worn corners."""
+    img = np.full(SIZE, 255, np.uint8)
+    top, bottom = 200, 270  # 25 pt: shorter than a rule that may stand on its own
+    cv2.line(img, (COLS[0] + 30, bottom), (COLS[-1] - 30, bottom), 0, 4)  # 11 pt short at each end
+    for x in COLS:
+        cv2.line(img, (x, top), (x, bottom), 0, 4 if x in (COLS[0], COLS[-1]) else 2)
+    h, v = rules_of(img)
+    assert [round(s.x0 / PT) for s in v] == pytest.approx(COLS, abs=3)
+    (table,) = tables.find_tables(Page(1, SIZE[1] * PT, SIZE[0] * PT, chars=[], segments=h + v))
+    assert table.col_x == pytest.approx([x * PT for x in COLS], abs=1.5)
+
+
+def test_side_rule_worn_into_pieces_still_frames_its_table():
+    """A page of a long table: no top or bottom rule, the first column one merged cell (no
+    row rule reaches the left side rule), and that side rule broken by a 30 pt gap."""
+    img = np.full(SIZE, 255, np.uint8)
+    top, bottom = 60, 860
+    for y in range(160, 860, 100):
+        cv2.line(img, (COLS[1], y), (COLS[-1], y), 0, 2)
+    for x in COLS[1:]:
+        cv2.line(img, (x, top), (x, bottom), 0, 2)
+    cv2.line(img, (COLS[0], top), (COLS[0], 400), 0, 2)
+    cv2.line(img, (COLS[0], 483), (COLS[0], bottom), 0, 2)
+    h, v = rules_of(img)
+    (table,) = tables.find_tables(Page(1, SIZE[1] * PT, SIZE[0] * PT, chars=[], segments=h + v))
+    assert table.col_x == pytest.approx([x * PT for x in COLS], abs=1.5)
+    assert table.cells[0].rowspan == table.nrows  # the first column is one merged cell
+
+
+def test_short_rule_through_a_character_is_a_stroke():
+    rule = Segment(100, 50, 100, 70)  # 20 pt: short enough to be a stroke bridged onto a rule
+    long_rule = Segment(100, 50, 100, 150)
+    char = Char("部", (94, 55, 106, 67))
+    beside = Char("部", (103, 55, 115, 67))  # the rule passes at its edge, as a cell padding allows
+    assert lines.drop_strokes([rule, long_rule], [char]) == [long_rule]
+    assert lines.drop_strokes([rule], [beside]) == [rule]

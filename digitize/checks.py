@@ -1,0 +1,157 @@
+"""Flag the cells a person should look at.
+
+A cell is flagged when OCR read it with low confidence, when the glossary corrected it (see
+correct.py), when its number fails to parse in a column of amounts, when a percentage is over
+100 %, or when the arithmetic of the table does not add up: a 合计/小计/总计 row against the
+sum of its items, and a 总计 (or 合计) column against the sum of the source columns beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .model import Cell, Table
+
+LOW_CONFIDENCE = 0.6  # cells with a character read less surely than this are doubtful
+AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+NUMBERISH = re.compile(r"^[-+]?[\d,.，。·\s]+$")
+EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+TOTAL_ROW = re.compile(r"^(?:合计|小计|总计|共计)")
+TOTAL_COLUMN = re.compile(r"^(?:总计|合计)")
+AMOUNT_COLUMN_SHARE = 0.6  # a column is one of amounts when this share of its filled body cells are
+# Columns of classification codes (301, 30101) hold numbers that are not amounts.
+CODE_HEADER = re.compile(r"编码|代码|编号|序号|^[类款项]$")
+
+
+def flag_tables(tables: list[Table]) -> int:
+    """Add flags to the doubtful cells of each table; returns how many cells are flagged."""
+    for table in tables:
+        for cell in table.cells:
+            if cell.source.startswith("ocr") and cell.confidence < LOW_CONFIDENCE:
+                _flag(cell, "low-confidence")
+            if any(float(p) > 100 for p in PERCENT.findall(cell.text)):
+                _flag(cell, "percent-over-100")
+        check_amounts(table)
+    return sum(bool(c.flags) for t in tables for c in t.cells)
+
+
+def _flag(cell: Cell, reason: str) -> None:
+    if reason not in cell.flags:
+        cell.flags.append(reason)
+
+
+def parse_amount(text: str) -> Decimal | None:
+    text = text.strip()
+    if not AMOUNT.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def check_amounts(table: Table) -> None:
+    """Amounts that do not parse, and totals that do not add up."""
+    grid = [[table.cell_at(r, c) for c in range(table.ncols)] for r in range(table.nrows)]
+    cells = {(c.row, c.col): c for c in table.cells}
+    amount_columns = []
+    for col in range(table.ncols):
+        texts = [(r, cells[(r, col)].text.strip()) for r in range(table.nrows) if (r, col) in cells]
+        parsed = [(r, t) for r, t in texts if parse_amount(t) is not None]
+        # The header rows above the first amount do not count.
+        filled = [(r, t) for r, t in texts if t not in EMPTY_AMOUNT and parsed and r >= parsed[0][0]]
+        if len(parsed) >= 2 and len(parsed) >= AMOUNT_COLUMN_SHARE * len(filled) and not _codes(texts):
+            amount_columns.append(col)
+            for r, t in filled:
+                if parse_amount(t) is None and NUMBERISH.match(t):
+                    _flag(cells[(r, col)], "amount-unparsed")
+
+    def value(r: int, c: int) -> Decimal | None:
+        cell = cells.get((r, c))
+        if cell is None:
+            return None
+        return Decimal(0) if cell.text.strip() in EMPTY_AMOUNT else parse_amount(cell.text)
+
+    _check_total_rows(table, grid, amount_columns, value)
+    _check_total_columns(table, cells, amount_columns, value)
+
+
+def _codes(texts: list[tuple[int, str]]) -> bool:
+    """Is this a column of codes: headed as one, or digits of one length, or with leading zeros?"""
+    first = next((i for i, (_, t) in enumerate(texts) if parse_amount(t) is not None), len(texts))
+    if any(CODE_HEADER.search(t) for _, t in texts[:first]):
+        return True
+    values = [t for _, t in texts[first:] if t not in EMPTY_AMOUNT]
+    if not values or not all(t.isdigit() for t in values):
+        return False
+    same_width = len({len(t) for t in values}) == 1 and len(values[0]) >= 3
+    return same_width or any(t.startswith("0") for t in values)
+
+
+def _row_key(grid: list[list[Cell | None]], r: int) -> str:
+    return next((c.text.strip() for c in grid[r] if c is not None and c.text.strip()), "")
+
+
+def _check_total_rows(table: Table, grid, amount_columns: list[int], value) -> None:
+    """A total row must equal the sum of some set of its item rows: all of them, those below
+    it or those above it (up to the neighbouring total rows), or one level of a hierarchy
+    (rows that fill the same text columns, as category rows fill a code that item rows
+    extend); the first row of a run may be a group heading that repeats the total, so each run
+    is also summed without it."""
+    def starts(r: int, c: int) -> bool:
+        return grid[r][c] is not None and grid[r][c].row == r
+
+    body = [r for r in range(table.nrows)
+            if any(value(r, c) is not None and starts(r, c) for c in amount_columns)]
+    totals = [r for r in body if TOTAL_ROW.match(_row_key(grid, r))]
+    items = [r for r in body if r not in totals]
+    text_columns = [c for c in range(table.ncols) if c not in amount_columns]
+    levels: dict[tuple, list[int]] = {}
+    for r in items:
+        filled = tuple(starts(r, c) and bool(grid[r][c].text.strip()) for c in text_columns)
+        levels.setdefault(filled, []).append(r)
+    for t in totals:
+        above = [r for r in items if r < t and not any(r < s < t for s in totals)]
+        below = [r for r in items if r > t and not any(t < s < r for s in totals)]
+        for col in amount_columns:
+            total = value(t, col)
+            if total is None or not starts(t, col):
+                continue
+            sums = []
+            for rows in (items, above, below, *levels.values()):
+                values = [v for v in (value(r, col) for r in rows) if v is not None]
+                if values:
+                    sums += [sum(values), sum(values[1:])]
+            if sums and all(abs(s - total) > _tolerance(total) for s in sums):
+                _flag(grid[t][col], "sum-mismatch")
+
+
+def _check_total_columns(table: Table, cells: dict, amount_columns: list[int], value) -> None:
+    """A column headed 总计/合计 must equal the sum of the amount columns right of it."""
+    for col in amount_columns:
+        header = next((cells[(r, col)].text.strip() for r in range(table.nrows) if (r, col) in cells
+                       and parse_amount(cells[(r, col)].text) is None and cells[(r, col)].text.strip()), "")
+        if not TOTAL_COLUMN.match(header):
+            continue
+        sources = []
+        for c in range(col + 1, table.ncols):
+            if c not in amount_columns:
+                break
+            sources.append(c)
+        if not sources:
+            continue
+        for r in range(table.nrows):
+            total = value(r, col)
+            parts = [value(r, c) for c in sources]
+            if (r, col) in cells and parse_amount(cells[(r, col)].text) is not None and None not in parts:
+                if abs(sum(parts) - total) > _tolerance(total):
+                    _flag(cells[(r, col)], "sum-mismatch")
+
+
+def _tolerance(total: Decimal) -> Decimal:
+    """Rounding of the items may leave the last digit of a sum off by a few units."""
+    exponent = total.as_tuple().exponent
+    unit = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return unit * 3

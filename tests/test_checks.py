@@ -1,0 +1,77 @@
+"""Flags for doubtful cells: arithmetic, percentages, amounts, OCR confidence."""
+
+from digitize import checks
+from digitize.model import Cell, Table
+
+
+def table_of(grid: list[list[str]], source: str = "text-layer", confidence: float = 1.0) -> Table:
+    cells = [Cell(row=r, col=c, bbox=(c * 50.0, r * 20.0, c * 50.0 + 50, r * 20.0 + 20), text=text,
+                  source=source, confidence=confidence)
+             for r, row in enumerate(grid) for c, text in enumerate(row)]
+    ncols = len(grid[0])
+    return Table(cells=cells, nrows=len(grid), ncols=ncols, bbox=(0, 0, 50.0 * ncols, 20.0 * len(grid)),
+                 pages=[1], col_x=[50.0 * c for c in range(ncols + 1)],
+                 row_y=[20.0 * r for r in range(len(grid) + 1)])
+
+
+def flags(table: Table) -> dict[tuple[int, int], list[str]]:
+    checks.flag_tables([table])
+    return {(c.row, c.col): c.flags for c in table.cells if c.flags}
+
+
+BUDGET = [
+    ["项目名称", "总计", "财政拨款", "其他资金"],
+    ["合计", "1,250.50", "1,200.00", "50.50"],
+    ["广州市司法局", "1,250.50", "1,200.00", "50.50"],
+    ["法律援助经费", "1,000.00", "1,000.00", ""],
+    ["普法工作专项经费", "250.50", "200.00", "50.50"],
+]
+
+
+def test_a_table_that_adds_up_gets_no_flag():
+    assert flags(table_of(BUDGET)) == {}
+
+
+def test_a_total_row_that_does_not_add_up_is_flagged():
+    grid = [row[:] for row in BUDGET]
+    grid[3][2] = "1,900.00"  # a misread item in the 财政拨款 column
+    grid[3][1] = "1,900.00"
+    assert flags(table_of(grid)) == {(1, 1): ["sum-mismatch"], (1, 2): ["sum-mismatch"]}
+
+
+def test_a_total_column_that_does_not_add_up_is_flagged():
+    grid = [row[:] for row in BUDGET]
+    grid[4][2] = "208.00"  # 250.50 is no longer 208.00 + 50.50; the 合计 row is off too
+    found = flags(table_of(grid))
+    assert found[(4, 1)] == ["sum-mismatch"]
+    assert found[(1, 2)] == ["sum-mismatch"]
+
+
+def test_category_rows_are_summed_on_their_own_level():
+    grid = [
+        ["科目编码", "", "科目名称", "合计"],
+        ["301", "", "工资福利支出", "300.00"],
+        ["301", "01", "基本工资", "100.00"],
+        ["301", "02", "津贴补贴", "200.00"],
+        ["302", "", "商品和服务支出", "50.00"],
+        ["302", "01", "办公费", "50.00"],
+        ["合计", "", "", "350.00"],
+    ]
+    assert flags(table_of(grid)) == {}
+
+
+def test_percentage_over_100_and_unparsable_amount_are_flagged():
+    grid = [
+        ["指标", "金额", "年度指标值"],
+        ["法律援助", "1,000.00", "≥95%"],
+        ["普法", "5.576.21", "120%"],
+        ["调解", "3.00", "100%"],
+    ]
+    assert flags(table_of(grid)) == {(2, 1): ["amount-unparsed"], (2, 2): ["percent-over-100"]}
+
+
+def test_low_ocr_confidence_is_flagged_only_for_ocr_cells():
+    doubtful = table_of([["司法局", "1.00"], ["财政局", "2.00"]], source="ocr:rapidocr", confidence=0.3)
+    assert set(flags(doubtful)) == {(0, 0), (0, 1), (1, 0), (1, 1)}
+    layer = table_of([["司法局", "1.00"], ["财政局", "2.00"]], confidence=0.3)
+    assert flags(layer) == {}

@@ -1,0 +1,38 @@
+"""Tables continued over a page break, built from ruled pages."""
+
+from digitize import stitch, tables
+from digitize.model import Char, Page, Segment
+
+TOP, ROW = 100.0, 30.0
+
+
+def ruled_page(number: int, col_x: list[float], texts: list[list[str]]) -> Page:
+    """A page holding one ruled table with `texts` in its cells, one character per 10 pt."""
+    rows = [TOP + ROW * r for r in range(len(texts) + 1)]
+    segments = [Segment(col_x[0], y, col_x[-1], y) for y in rows]
+    segments += [Segment(x, rows[0], x, rows[-1]) for x in col_x]
+    chars = []
+    for r, row in enumerate(texts):
+        for c, text in enumerate(row):
+            for i, ch in enumerate(text):
+                x = col_x[c] + 5 + 10 * i
+                chars.append(Char(ch, (x, rows[r] + 10, x + 10, rows[r] + 20)))
+    page = Page(number, 600, 800, chars=chars, segments=segments)
+    page.tables = tables.find_tables(page)
+    return page
+
+
+def test_continuation_with_other_column_rules_joins_on_the_union_of_both():
+    """Each page leaves out a column rule that its own rows do not need."""
+    first = ruled_page(1, [50, 150, 250, 450], [["甲", "乙", "丙"], ["一", "二", "三"]])
+    second = ruled_page(2, [50, 250, 350, 450], [["四", "五", "六"]])
+    (table,) = stitch.stitch([first, second])
+    assert table.col_x == [50, 150, 250, 350, 450]
+    assert table.pages == [1, 2]
+    assert table.grid() == [["甲", "乙", "丙", ""], ["一", "二", "三", ""], ["四", "", "五", "六"]]
+
+
+def test_table_with_other_outer_edges_starts_a_new_table():
+    first = ruled_page(1, [50, 150, 250, 450], [["甲", "乙", "丙"]])
+    second = ruled_page(2, [50, 150, 250, 350], [["四", "五", "六"]])
+    assert len(stitch.stitch([first, second])) == 2
