@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
 CORPUS ?= ../shared/corpus
 
-.PHONY: install demo test samples bench lint clean
+.PHONY: install demo test samples corrections bench lint clean
 
 install: $(STAMP)
 
@@ -38,11 +38,17 @@ test: install
 samples: install
 	$(BIN)/python samples/build.py
 
+# Rebuild corrections/ from the source texts in SEEDS (the glossary) and the bundled CJK font.
+SEEDS ?= ../shared/seeds
+corrections: install
+	$(BIN)/python corrections/confusables.py $(SEEDS)
+	$(BIN)/python corrections/glossary.py $(SEEDS)
+
 bench: install
 	$(BIN)/python -m digitize.bench $(CORPUS) --variant digital --variant scan --variant scan-hard
 
 lint: install
-	$(BIN)/ruff check digitize tests samples
+	$(BIN)/ruff check digitize tests samples corrections
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

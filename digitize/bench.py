@@ -8,14 +8,55 @@ CORPUS holds `<doc>.<variant>.pdf` files and `expected/<doc>[.tNN].csv`.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import scoring
 from .pipeline import convert_file
+from .review import ocr_text
+
+
+@dataclass
+class ReviewCounts:
+    """How glossary correction and flagging fared on tables of the right shape."""
+
+    cells: int = 0  # all cells of all tables
+    flagged: int = 0
+    compared: int = 0  # cells of tables whose shape is right
+    right_before: int = 0  # read right before correction
+    right_after: int = 0
+    made_wrong: int = 0  # right before correction, wrong after
+    wrong_after: int = 0
+    wrong_flagged: int = 0  # wrong after correction and in the review file
+
+    def add(self, expected: scoring.Grid, sidecar: dict) -> None:
+        self.cells += sidecar["rows"] * sidecar["cols"]
+        self.flagged += sum(bool(c["flags"]) for c in sidecar["cells"])
+        if (len(expected), len(expected[0]) if expected else 0) != (sidecar["rows"], sidecar["cols"]):
+            return
+        for cell in sidecar["cells"]:
+            want = scoring.normalize(expected[cell["row"]][cell["col"]])
+            before = scoring.normalize(ocr_text(cell["text"], cell.get("corrections", [])))
+            after = scoring.normalize(cell["text"])
+            self.compared += 1
+            self.right_before += before == want
+            self.right_after += after == want
+            self.made_wrong += before == want and after != want
+            self.wrong_after += after != want
+            self.wrong_flagged += after != want and bool(cell["flags"])
+
+    def report(self, variant: str) -> str:
+        return (f"{variant}: review: {self.flagged}/{self.cells} cells flagged "
+                f"({self.flagged / max(self.cells, 1):.3f}); on tables of the right shape, exact cells "
+                f"{self.right_before / max(self.compared, 1):.4f} before correction, "
+                f"{self.right_after / max(self.compared, 1):.4f} after, {self.made_wrong} made wrong; "
+                f"review recall {self.wrong_flagged}/{self.wrong_after} "
+                f"({self.wrong_flagged / max(self.wrong_after, 1):.3f})")
 
 
 def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
@@ -28,6 +69,7 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
     stages: dict[str, float] = {}
     seconds = []  # per page, for each file
     scores = []
+    review = ReviewCounts()
     for path in inputs:
         started = time.perf_counter()
         result = convert_file(path, out_dir)
@@ -43,6 +85,9 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
         for i, exp in enumerate(expected):
             predicted = scoring.load_csv(result.outputs[i]) if i < len(result.outputs) else None
             scores.append(scoring.score_table(scoring.load_csv(exp), predicted))
+            if predicted is not None:
+                sidecar = json.loads(result.outputs[i].with_suffix(".json").read_text(encoding="utf-8"))
+                review.add(scoring.load_csv(exp), sidecar)
     cells = sum(s.cells for s in scores)
     chars = sum(s.chars for s in scores)
     seconds.sort()
@@ -54,6 +99,7 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
           f"{60 * pages / max(total, 1e-9):.0f} pages/min on one process")
     per_page = ", ".join(f"{stage} {spent / max(pages, 1):.3f}" for stage, spent in stages.items())
     print(f"{variant}: mean s/page by stage: {per_page}")
+    print(review.report(variant))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from .model import Cell, Table
 
-LOW_CONFIDENCE = 0.6  # cells with a character read less surely than this are doubtful
+LOW_CONFIDENCE = 0.7  # cells with a character read less surely than this are doubtful
 AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 NUMBERISH = re.compile(r"^[-+]?[\d,.，。·\s]+$")
 EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}

@@ -28,7 +28,9 @@ CORRECTIONS_DIR = Path(os.environ.get("DIGITIZE_CORRECTIONS", Path(__file__).res
                                       / "corrections"))
 MIN_TERM = 3  # shorter terms match too much by chance
 MIN_SCORE = 50.0  # fuzz.ratio cut-off: "可法任工" still reads as "司法社工"
-MARGIN = 10.0  # the best term must beat any rival reading of its span by this much
+# The best term must beat any rival reading of its span by this much score, or by explaining
+# at least one character more of the text.
+MARGIN = 10.0
 LOW_CONFIDENCE = 0.8  # a character read less surely than this may be replaced by any Han character
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Spans that are data, not words: dates and document codes ("穗财政〔2021〕113号").
@@ -209,7 +211,7 @@ def allowed(window: str, term: str, confidences: list[float], glossary: Glossary
 
 
 def accept(proposals: list[Proposal]) -> list[Proposal]:
-    """The best proposal of each span, when no rival reading comes within MARGIN of it."""
+    """The best proposal of each span, when it clearly beats every rival reading."""
     chosen: list[Proposal] = []
     ranked = sorted(proposals, key=lambda p: (-p.matched, -p.score, p.term))
     for p in ranked:
@@ -217,7 +219,7 @@ def accept(proposals: list[Proposal]) -> list[Proposal]:
             continue
         rivals = [q for q in ranked if q is not p and _overlap(p, q) and q.term not in p.term
                   and p.term not in q.term]
-        if all(q.score <= p.score - MARGIN for q in rivals):
+        if all(q.score <= p.score - MARGIN or q.matched <= p.matched - 1 for q in rivals):
             chosen.append(p)
     return chosen
 

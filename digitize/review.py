@@ -48,7 +48,8 @@ def review_rows(doc: Document, names: list[str], out_dir: Path, password: str | 
             rows.append({
                 "id": cell_id, "file": str(doc.path), "page": cell.page, "table": name,
                 "row": cell.row + 1, "col": cell.col + 1, "header": column_header(table, cell.col),
-                "row_key": row_key(table, cell.row), "ocr_text": ocr_text(cell), "proposed": cell.text,
+                "row_key": row_key(table, cell.row), "ocr_text": ocr_text(cell.text, cell.corrections),
+                "proposed": cell.text,
                 "reasons": " ".join(cell.flags), "confidence": f"{cell.confidence:.2f}",
                 "crop": str(crop.relative_to(out_dir)), "final": "",
             })
@@ -59,10 +60,9 @@ def review_rows(doc: Document, names: list[str], out_dir: Path, password: str | 
     return rows
 
 
-def ocr_text(cell: Cell) -> str:
-    """The cell's text as read, before glossary corrections."""
-    text = cell.text
-    for change in reversed(cell.corrections):
+def ocr_text(text: str, corrections: list[dict]) -> str:
+    """A cell's text as read, before its glossary corrections."""
+    for change in reversed(corrections):
         text = text.replace(change["after"], change["before"], 1)
     return text
 
@@ -218,31 +218,35 @@ def apply_review(review_path: Path, learn: bool = False, corrections_dir: Path =
 
 
 def learned_pairs(read: str, final: str) -> list[tuple[str, str]]:
-    """Word-level corrections between what OCR read and what a person confirmed: each changed
-    run of Han characters with up to LEARN_CONTEXT unchanged characters either side."""
-    pairs = []
+    """Word-level corrections between what OCR read and what a person confirmed: each run of
+    changed Han characters (changes at most LEARN_CONTEXT apart make one run), with up to
+    LEARN_CONTEXT unchanged Han characters either side to pin it to its word."""
+    runs: list[list[int]] = []  # [read start, read end, final start, final end]
     for op in Levenshtein.opcodes(read, final):
-        if op.tag == "equal":
-            continue
-        wrong, right = read[op.src_start:op.src_end], final[op.dest_start:op.dest_end]
-        if not all(HAN.match(ch) for ch in wrong + right):
+        changed = read[op.src_start:op.src_end] + final[op.dest_start:op.dest_end]
+        if op.tag == "equal" or not all(HAN.match(ch) for ch in changed):
             continue  # numbers and punctuation are settled cell by cell, never learned
-        left = _common_suffix(read[:op.src_start], final[:op.dest_start])[-LEARN_CONTEXT:]
-        after = _common_prefix(read[op.src_end:], final[op.dest_end:])[:LEARN_CONTEXT]
-        if len(left + wrong + after) >= 3:
-            pairs.append((left + wrong + after, left + right + after))
+        gap = read[runs[-1][1]:op.src_start] if runs else ""
+        if runs and len(gap) <= LEARN_CONTEXT and all(HAN.match(ch) for ch in gap):
+            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
+        else:
+            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    pairs = []
+    for s0, s1, d0, d1 in runs:
+        left = _han_run(read[:s0][::-1])[::-1]
+        right = _han_run(read[s1:])
+        pairs.append((left + read[s0:s1] + right, left + final[d0:d1] + right))
     return pairs
 
 
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return a[:n]
-
-
-def _common_suffix(a: str, b: str) -> str:
-    return _common_prefix(a[::-1], b[::-1])[::-1]
+def _han_run(text: str) -> str:
+    """The leading Han characters of text, at most LEARN_CONTEXT of them."""
+    run = ""
+    for ch in text[:LEARN_CONTEXT]:
+        if not HAN.match(ch):
+            break
+        run += ch
+    return run
 
 
 def learn_corrections(rows: list[dict], corrections_dir: Path) -> int:
