@@ -281,24 +281,24 @@ def merge_slots(nrows: int, ncols: int, joined_right, joined_down) -> list[list[
         for r in range(nrows):
             for c in range(ncols):
                 if c + 1 < ncols and label[r][c] != label[r][c + 1] and joined_right(r, c):
-                    _unite(label, label[r][c], label[r][c + 1])
-                    changed = True
+                    changed |= _unite(label, label[r][c], label[r][c + 1])
                 if r + 1 < nrows and label[r][c] != label[r + 1][c] and joined_down(r, c):
-                    _unite(label, label[r][c], label[r + 1][c])
-                    changed = True
+                    changed |= _unite(label, label[r][c], label[r + 1][c])
     return label
 
 
-def _unite(label: list[list[tuple[int, int]]], a: tuple[int, int], b: tuple[int, int]) -> None:
-    """Merge the two cells labelled a and b into their bounding rectangle."""
+def _unite(label: list[list[tuple[int, int]]], a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Merge the cells labelled a and b when together they form a rectangle. Two cells that
+    do not (a gap in a worn rule beside a tall merged cell) stay apart: merging them would
+    swallow the ruled cells around them."""
     slots = [(r, c) for r, row in enumerate(label) for c, lab in enumerate(row) if lab in (a, b)]
     r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
     c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
-    olds = {label[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-    for r, row in enumerate(label):
-        for c, lab in enumerate(row):
-            if lab in olds:
-                label[r][c] = (r0, c0)
+    if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
+        return False
+    for r, c in slots:
+        label[r][c] = (r0, c0)
+    return True
 
 
 def _index(bounds: list[float], v: float) -> int:

@@ -1,0 +1,26 @@
+"""Table grids from ruling lines and characters (the same for a text layer and for OCR)."""
+
+from digitize import tables
+from digitize.model import Char, Page, Segment
+
+COLS = [50.0, 150.0, 250.0, 350.0]
+ROWS = [100.0, 130.0, 160.0, 190.0, 220.0]
+
+
+def chars_at(text: str, x: float, y: float) -> list[Char]:
+    return [Char(ch, (x + 10 * i, y, x + 10 * (i + 1), y + 10)) for i, ch in enumerate(text)]
+
+
+def test_a_gap_in_a_worn_rule_beside_a_tall_merged_cell_does_not_swallow_the_ruled_cells():
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in (ROWS[0], ROWS[1], ROWS[-1])]
+    segments += [Segment(COLS[1], y, COLS[-1], y) for y in ROWS[2:4]]  # the tall cell has no row rules
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[2], COLS[3])]
+    # The rule right of the tall cell is worn away in the middle row.
+    segments += [Segment(COLS[1], ROWS[0], COLS[1], 163.0), Segment(COLS[1], 187.0, COLS[1], ROWS[-1])]
+    texts = [["项目", "名称", "值"], ["甲", "一", "1"], ["", "二", "2"], ["", "三", "3"]]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    page = Page(1, 600, 800, chars=chars, segments=segments)
+    (table,) = tables.find_tables(page)
+    assert table.grid() == texts
+    assert table.cell_at(3, 0).rowspan == 3 and table.cell_at(3, 0).colspan == 1
