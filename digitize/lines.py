@@ -22,6 +22,9 @@ DASH_THICKNESS = 2.5  # a piece of a broken rule is no thicker than this (a brac
 # as the rules closing a merged cell do. Strokes of neighbouring characters that happen to
 # line up are short and end in the open.
 LONE_RULE = 60.0
+# A short rule inside a character's box, short of this share of the box from its edges, is a
+# stroke of the character.
+STROKE_RIM = 0.1
 TOUCH = 1.5
 # Collinear pieces this far apart are one rule with a gap (worn print, dash-dot patterns);
 # a rule left out to merge cells leaves out a whole cell side, which is longer.
@@ -57,14 +60,16 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
 
 
 def drop_strokes(segments: list[Segment], chars: list[Char]) -> list[Segment]:
-    """The rules less any short one that runs through the middle of a character read
-    from the image: that is a stroke of the character, bridged onto a rule nearby."""
+    """The rules less any short one that runs through a character read from the image (not
+    just along the rim of its box): that is a stroke of the character, such as the top
+    strokes of "行行" side by side, bridged onto a rule nearby."""
 
     def through(s: Segment, c: Char) -> bool:
         x0, y0, x1, y1 = c.bbox
+        rim_x, rim_y = (x1 - x0) * STROKE_RIM, (y1 - y0) * STROKE_RIM
         if s.horizontal:
-            return x0 < s.x1 and s.x0 < x1 and y0 + (y1 - y0) / 4 < s.y0 < y1 - (y1 - y0) / 4
-        return y0 < s.y1 and s.y0 < y1 and x0 + (x1 - x0) / 4 < s.x0 < x1 - (x1 - x0) / 4
+            return x0 < s.x1 and s.x0 < x1 and y0 + rim_y < s.y0 < y1 - rim_y
+        return y0 < s.y1 and s.y0 < y1 and x0 + rim_x < s.x0 < x1 - rim_x
 
     return [s for s in segments
             if max(s.x1 - s.x0, s.y1 - s.y0) >= LONE_RULE or not any(through(s, c) for c in chars)]

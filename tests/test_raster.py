@@ -285,3 +285,12 @@ def test_short_rule_through_a_character_is_a_stroke():
     beside = Char("部", (103, 55, 115, 67))  # the rule passes at its edge, as a cell padding allows
     assert lines.drop_strokes([rule, long_rule], [char]) == [long_rule]
     assert lines.drop_strokes([rule], [beside]) == [rule]
+
+
+def test_top_strokes_of_characters_side_by_side_are_not_a_row_rule():
+    strokes = Segment(121, 657, 146, 657)  # the top strokes of "行行", 3 pt below the box top
+    chars = [Char("行", (125.5, 654, 135.1, 667)), Char("行", (135.1, 654, 144.7, 667))]
+    above = [Char("务", (126, 640, 135, 653))]
+    between = Segment(121, 654.5, 146, 654.5)  # between two lines of text, at the box rims: a rule
+    assert lines.drop_strokes([strokes], chars) == []
+    assert lines.drop_strokes([between], above + chars) == [between]
