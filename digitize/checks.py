@@ -9,11 +9,19 @@ sum of its items, and a 总计 (or 合计) column against the sum of the source 
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from .model import Cell, Table
+import cv2
 
-LOW_CONFIDENCE = 0.7  # cells with a character read less surely than this are doubtful
+from .model import Cell, Table
+from .ocr import OcrEngine
+from .raster import PageImage
+from .textjoin import cell_text
+
+LOW_CONFIDENCE = 0.7  # cells with a character read less surely than this are flagged
+SECOND_OPINION_BELOW = 0.9  # cells read less surely than this are read again by the other engine
+CROP_MARGIN = 1.0  # points of the cell's box left off its crop, where the rules were
 AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 NUMBERISH = re.compile(r"^[-+]?[\d,.，。·\s]+$")
 EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}
@@ -35,6 +43,32 @@ def flag_tables(tables: list[Table]) -> int:
                 _flag(cell, "percent-over-100")
         check_amounts(table)
     return sum(bool(c.flags) for t in tables for c in t.cells)
+
+
+def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) -> None:
+    """Read each doubtful OCR'd cell of a page again with another engine; flag it where the two
+    disagree on anything but spacing and punctuation."""
+    px = 1 / image.scale
+    for table in tables:
+        for cell in table.cells:
+            if not cell.source.startswith("ocr") or cell.confidence >= SECOND_OPINION_BELOW or not cell.text:
+                continue
+            x0, y0, x1, y1 = (round(v * px) for v in cell.bbox)
+            m = round(CROP_MARGIN * px)
+            crop = image.grey[max(0, y0 + m):y1 - m, max(0, x0 + m):x1 - m]
+            if crop.size == 0:
+                continue
+            # Engines read a crop best with some blank paper around the text.
+            crop = cv2.copyMakeBorder(crop, m * 4, m * 4, m * 4, m * 4, cv2.BORDER_CONSTANT, value=255)
+            cell.second_reading = cell_text(engine.read(crop, image.scale), infer_spaces=False)
+            if _letters(cell.second_reading) != _letters(cell.text):
+                _flag(cell, "engines-disagree")
+
+
+def _letters(text: str) -> str:
+    """The text without spacing and punctuation, which engines render differently."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 def _flag(cell: Cell, reason: str) -> None:

@@ -39,7 +39,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     out_dir = Path(args.output)
     options = Options(encoding=args.encoding, password=args.password, dpi=args.dpi,
-                      force_ocr=args.force_ocr, engine=args.engine, correct=not args.no_correct)
+                      force_ocr=args.force_ocr, engine=args.engine, correct=not args.no_correct,
+                      second_opinion=args.second_opinion)
     started = time.monotonic()
     failed = with_errors = tables = pages = flagged = 0
     for path in inputs:
@@ -100,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="OCR every page, ignoring text layers (for poor invisible OCR layers)")
     convert.add_argument("--no-correct", action="store_true",
                          help="keep OCR text as read, without glossary correction")
+    convert.add_argument("--second-opinion", action="store_true",
+                         help="read doubtful cells again with the other OCR engine and flag those "
+                              "read differently (slow: seconds per doubtful cell)")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     convert.set_defaults(func=cmd_convert)
 

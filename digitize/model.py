@@ -58,6 +58,7 @@ class Cell:
     flags: list[str] = field(default_factory=list)
     # Glossary corrections made to the text: {"before", "after", "term", "score"} each.
     corrections: list[dict] = field(default_factory=list)
+    second_reading: str | None = None  # the other OCR engine's reading of a doubtful cell
     page: int = 0  # 1-based page number of the cell's box
     # Where a row cut by a page break continues: (page, bbox) of each further part.
     continued: list[tuple[int, BBox]] = field(default_factory=list)

@@ -62,6 +62,15 @@ def get_engine(name: str) -> OcrEngine:
     raise ValueError(f"unknown OCR engine {name!r}")
 
 
+def other_engine(name: str) -> OcrEngine | None:
+    """The engine that gives a second opinion on what `name` read, or None where it is not
+    installed (the second opinion is then left out)."""
+    try:
+        return get_engine("tesseract" if name == "rapidocr" else "rapidocr")
+    except MissingDependencyError:
+        return None
+
+
 @cache
 def _rapidocr() -> RapidOcrEngine:
     return RapidOcrEngine()

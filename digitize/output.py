@@ -62,6 +62,7 @@ def sidecar(table: Table, source: Path) -> dict:
                 "source": c.source,
                 "flags": c.flags,
                 "corrections": c.corrections,
+                **({"second_reading": c.second_reading} if c.second_reading is not None else {}),
             }
             for c in table.cells
         ],

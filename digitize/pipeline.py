@@ -8,6 +8,7 @@
     tables   find table grids on the page and fill their cells               (tables.py)
     stitch   join tables that continue over page breaks into logical tables  (stitch.py)
     correct  put OCR misreadings of glossary terms right                     (correct.py)
+    second   doubtful cells read again by the other OCR engine               (checks.py)
     check    flag doubtful cells: low confidence, corrections, bad arithmetic (checks.py)
     output   write one CSV + JSON sidecar per logical table, atomically      (output.py)
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import checks, correct, lines, ocr, output, raster, review, source, stitch, tables
@@ -33,6 +34,9 @@ class Options:
     force_ocr: bool = False
     engine: str = "rapidocr"
     correct: bool = True  # glossary correction of OCR'd cells
+    # Doubtful cells read again by the other OCR engine; off by default, as Tesseract takes
+    # seconds per cell.
+    second_opinion: bool = False
 
 
 @dataclass
@@ -63,14 +67,17 @@ def extract(path: Path, options: Options | None = None) -> Document:
         if page is None:
             break
         doc.pages.append(page)
-        if page.image is not None:
-            read_image(page, ocr.get_engine(options.engine), doc)
+        image = read_image(page, ocr.get_engine(options.engine), doc) if page.image is not None else None
         if page.error:
             doc.errors.append(str(DigitizeError(page.error, path, page.number)))
             continue
         with timed(doc, "tables"):
             page.tables = tables.find_tables(page, column_hint)
         column_hint = page.tables[-1].col_x if page.tables else None
+        second = ocr.other_engine(options.engine) if image is not None and options.second_opinion else None
+        if second is not None:
+            with timed(doc, "second"):
+                checks.compare_engines(page.tables, image, second)
     with timed(doc, "stitch"):
         doc.tables = stitch.stitch(doc.pages)
     if options.correct:
@@ -83,8 +90,9 @@ def extract(path: Path, options: Options | None = None) -> Document:
     return doc
 
 
-def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> None:
-    """Rules and characters of a page image, in page points, as a text layer would give them."""
+def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> raster.PageImage:
+    """Rules and characters of a page image, in page points, as a text layer would give them;
+    returns the image OCR read."""
     with timed(doc, "clean"):
         image = raster.clean(page.image)
         image = raster.turn(image, ocr.upright_turns(image.grey, image.dpi))
@@ -93,11 +101,13 @@ def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> None:
     with timed(doc, "rules"):
         page.segments, rule_mask = lines.find_rules(image)
     with timed(doc, "ocr"):
-        page.chars = engine.read(lines.erase_rules(image.grey, rule_mask), image.scale)
+        image = replace(image, grey=lines.erase_rules(image.grey, rule_mask))
+        page.chars = engine.read(image.grey, image.scale)
     page.segments = lines.drop_strokes(page.segments, page.chars)
     page.source = f"ocr:{engine.name}"
     page.skew, page.turns = image.skew, image.turns
     page.image = None
+    return image
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 """Flags for doubtful cells: arithmetic, percentages, amounts, OCR confidence."""
 
+import pytest
+
 from digitize import checks
 from digitize.model import Cell, Table
 
@@ -75,3 +77,27 @@ def test_low_ocr_confidence_is_flagged_only_for_ocr_cells():
     assert set(flags(doubtful)) == {(0, 0), (0, 1), (1, 0), (1, 1)}
     layer = table_of([["司法局", "1.00"], ["财政局", "2.00"]], confidence=0.3)
     assert flags(layer) == {}
+
+
+def test_a_doubtful_cell_read_differently_by_the_other_engine_is_flagged():
+    import numpy as np
+    import pymupdf
+    from test_ocr import needs_tesseract
+
+    from digitize import ocr
+    from digitize.raster import PageImage
+
+    if needs_tesseract.args[0]:
+        pytest.skip(needs_tesseract.kwargs["reason"])
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=200, height=40)
+        page.insert_text((20, 26), "司法社工", fontname="china-s", fontsize=14)
+        page.insert_text((120, 26), "4,972.33", fontname="helv", fontsize=14)
+        pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY, alpha=False)
+    grey = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+    table = table_of([["可法任工", "4,972.33"]], source="ocr:rapidocr", confidence=0.5)
+    table.cells[0].bbox, table.cells[1].bbox = (10, 2, 100, 38), (110, 2, 200, 38)
+    checks.compare_engines([table], PageImage(grey, 300), ocr.get_engine("tesseract"))
+    misread, right = table.cells
+    assert misread.second_reading and "engines-disagree" in misread.flags
+    assert right.second_reading == "4,972.33" and "engines-disagree" not in right.flags
