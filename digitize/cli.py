@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from . import __version__
+from .batch import convert_all, default_jobs
 from .errors import ExitCode, MissingDependencyError
-from .pipeline import Options, convert_file
+from .pipeline import Options
 from .raster import IMAGE_SUFFIXES
-from .review import apply_review, update_review_file
+from .review import apply_review
 
 INPUT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
 
@@ -37,36 +37,23 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if not inputs:
         print("error: no input files", file=sys.stderr)
         return ExitCode.USAGE
-    out_dir = Path(args.output)
+    if args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return ExitCode.USAGE
     options = Options(encoding=args.encoding, password=args.password, dpi=args.dpi,
                       force_ocr=args.force_ocr, engine=args.engine, correct=not args.no_correct,
                       second_opinion=args.second_opinion)
-    started = time.monotonic()
-    failed = with_errors = tables = pages = flagged = 0
-    for path in inputs:
-        try:
-            result = convert_file(path, out_dir, options)
-        except MissingDependencyError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return ExitCode.MISSING_DEPENDENCY
-        for line in result.errors:
-            print(f"error: {line}", file=sys.stderr)
-        if not args.quiet:
-            for out in result.outputs:
-                print(out)
-        if result.outputs:
-            update_review_file(out_dir, result.review, {p.stem for p in result.outputs})
-        failed += result.failed
-        with_errors += bool(result.errors)
-        tables += result.tables
-        pages += result.pages
-        flagged += len(result.review)
-    if not args.quiet:
-        print(f"{len(inputs)} files, {pages} pages, {tables} tables, {flagged} cells to review, "
-              f"{failed} failed, {time.monotonic() - started:.1f} s", file=sys.stderr)
-    if failed == len(inputs):
+    verbosity = 0 if args.quiet else 1 + args.verbose
+    try:
+        summary = convert_all(inputs, Path(args.output), options, args.jobs, args.force, verbosity)
+    except MissingDependencyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.MISSING_DEPENDENCY
+    if verbosity:
+        print(summary.line(), file=sys.stderr)
+    if summary.failed and summary.failed == summary.files - summary.skipped:
         return ExitCode.BAD_INPUT
-    if with_errors or missing:
+    if summary.with_errors or missing:
         return ExitCode.SOME_FAILED  # outputs were written, but not for everything
     return ExitCode.OK
 
@@ -104,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--second-opinion", action="store_true",
                          help="read doubtful cells again with the other OCR engine and flag those "
                               "read differently (slow: seconds per doubtful cell)")
+    convert.add_argument("-j", "--jobs", type=int, default=default_jobs(),
+                         help="files converted at once, one process each (default: the number of cores)")
+    convert.add_argument("--force", action="store_true",
+                         help="convert every input again, even those OUT/manifest.json records as done")
+    convert.add_argument("-v", "--verbose", action="count", default=0, help="also list the files written")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     convert.set_defaults(func=cmd_convert)
 
