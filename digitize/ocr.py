@@ -39,6 +39,8 @@ MIN_LINE_HEIGHT = 0.5
 # Text detection runs on a copy at this resolution (dots per inch of the printed page);
 # recognition reads full-resolution crops.
 DET_DPI = 150
+# Pixels darker than this are print; a page without any is blank.
+INK_GREY = 160
 # Page orientation is judged from text lines detected at this coarser resolution, and
 # from the direction classifier's vote over this many of the longest lines.
 ORIENT_DPI = 75
@@ -152,6 +154,8 @@ class RapidOcrEngine:
         self.engine.text_rec.rec_batch_num = 1
 
     def read(self, grey: np.ndarray, scale: float) -> list[Char]:
+        if not (grey < INK_GREY).any():
+            return []  # a blank page
         bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
         boxes = self._detect(bgr, min(1.0, DET_DPI * scale / 72))
         if len(boxes) == 0:
@@ -199,6 +203,7 @@ class RapidOcrEngine:
         ink outside every box is detected again at full resolution."""
         grey = bgr[:, :, 0]
         _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+        ink[grey >= INK_GREY] = 0  # Otsu splits the paper's own noise where there is little print
         line_h = float(np.median(boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)))
         # A box's rim may leave bits of its glyphs outside; those are not missed lines.
         covered = np.zeros_like(ink)

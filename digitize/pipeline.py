@@ -128,6 +128,9 @@ def convert_file(path: Path, out_dir: Path, options: Options | None = None) -> C
     except DigitizeError as exc:
         result.errors.append(str(exc))
         return result
+    except Exception as exc:  # a fault of ours or of a library must not stop the batch
+        result.errors.append(str(DigitizeError(f"cannot convert ({type(exc).__name__}: {exc})", path)))
+        return result
     result.errors += doc.errors
     result.timings = doc.timings
     result.pages = len(doc.pages)

@@ -43,7 +43,7 @@ class PageImage:
 def render_pdf_page(page: pymupdf.Page, dpi: float) -> PageImage:
     """Render a PDF page in colour; a render above MAX_PIXELS gets a lower dpi."""
     area_in = page.rect.width * page.rect.height / 72.0 / 72.0
-    dpi = min(dpi, (MAX_PIXELS / area_in) ** 0.5)
+    dpi = int(min(dpi, (MAX_PIXELS / area_in) ** 0.5))  # PyMuPDF takes whole dots per inch
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
     rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3)
     return PageImage(grey=drop_colour(rgb), dpi=dpi)

@@ -52,7 +52,7 @@ def read_image(path: Path) -> Page:
 
 def open_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
     try:
-        pdf = pymupdf.open(path)
+        pdf = pymupdf.open(path, filetype="pdf")  # by name: a PNG called .pdf is no PDF
     except Exception as exc:  # PyMuPDF raises several types for damaged files
         raise BadInputError(f"cannot open as PDF ({exc})", path) from exc
     problem = None
@@ -69,10 +69,10 @@ def open_pdf(path: Path, password: str | None = None) -> pymupdf.Document:
 
 
 def read_page(pdf: pymupdf.Document, index: int, dpi: float, force_ocr: bool) -> Page:
-    page = pdf[index]
-    rect = page.rect
-    result = Page(number=index + 1, width=rect.width, height=rect.height, chars=[], segments=[])
+    result = Page(number=index + 1, width=0.0, height=0.0, chars=[], segments=[])
     try:
+        page = pdf[index]
+        result.width, result.height = page.rect.width, page.rect.height
         if not force_ocr:
             result.chars = read_chars(page)
             result.segments = read_segments(page)

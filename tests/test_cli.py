@@ -94,3 +94,58 @@ def test_pdf_mixing_text_layer_and_image_pages_converts_both(tmp_path, capsys):
     assert (sides[2]["rows"], sides[2]["cols"]) == (len(expected), len(expected[0]))
     assert load_csv(out / "mixed.t03.csv")[0] == expected[0]
     assert {"法律援助经费", "316.20", "社区矫正服务经费", "95.40"} <= {c["text"] for c in sides[2]["cells"]}
+
+
+def one_error_line_naming(err: str, name: str) -> bool:
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    return len(errors) == 1 and name in errors[0]
+
+
+@pytest.mark.parametrize("kind", ["truncated", "zero-pages", "not-a-pdf"])
+def test_unusable_pdf_is_one_error_line_and_the_batch_goes_on(tmp_path, capsys, kind):
+    bad = tmp_path / f"{kind}.pdf"
+    if kind == "truncated":
+        data = a_sample().read_bytes()
+        bad.write_bytes(data[: len(data) // 3])
+    elif kind == "zero-pages":
+        bad.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    else:
+        bad.write_bytes(b"\x89PNG\r\n\x1a\n but not really an image either")
+    good = tmp_path / "good.pdf"
+    shutil.copy(a_sample(), good)
+    assert main(["convert", str(bad), str(good), "-o", str(tmp_path / "out")]) == ExitCode.SOME_FAILED
+    assert one_error_line_naming(capsys.readouterr().err, bad.name)
+    assert (tmp_path / "out" / "good.csv").exists()
+    assert main(["convert", str(bad), "-o", str(tmp_path / "alone")]) == ExitCode.BAD_INPUT
+
+
+def ruled_page(doc: pymupdf.Document, width: float, height: float, rows: list[list[str]]) -> None:
+    page = doc.new_page(width=width, height=height)
+    x, y, w, h = 72.0, 100.0, 120.0, 24.0
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            page.draw_rect(pymupdf.Rect(x + c * w, y + r * h, x + (c + 1) * w, y + (r + 1) * h), width=0.8)
+            page.insert_text((x + c * w + 6, y + r * h + 16), text, fontname="china-s", fontsize=10)
+
+
+def test_an_a0_page_converts(tmp_path, capsys):
+    big = tmp_path / "a0.pdf"
+    with pymupdf.open() as doc:
+        ruled_page(doc, 2384, 3370, [["项目", "金额"], ["法律援助", "316.20"]])
+        doc.new_page(width=2384, height=3370)  # and a blank A0 page, rendered for OCR
+        doc.save(big)
+    assert main(["convert", str(big), "-o", str(tmp_path / "out")]) == ExitCode.OK
+    assert "error" not in capsys.readouterr().err  # a page without a table in a document with one is fine
+    assert load_csv(tmp_path / "out" / "a0.csv") == [["项目", "金额"], ["法律援助", "316.20"]]
+
+
+def test_a_thousand_page_pdf_converts(tmp_path):
+    long = tmp_path / "long.pdf"
+    with pymupdf.open() as doc:
+        for n in range(1000):
+            ruled_page(doc, 595, 842, [["项目", "金额"], [f"项目{n}", f"{n}.00"]])
+        doc.save(long)
+    assert main(["convert", str(long), "-o", str(tmp_path / "out"), "-q"]) == ExitCode.OK
+    rows = [row for path in sorted((tmp_path / "out").glob("long*.csv")) for row in load_csv(path)]
+    assert sum(row[0].startswith("项目") and row[0] != "项目" for row in rows) == 1000
