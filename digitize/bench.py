@@ -1,6 +1,10 @@
 """Benchmark: convert a corpus of PDFs, time it per page and score it against expected CSVs.
 
-    python -m digitize.bench CORPUS [--variant digital --variant scan ...] [--out DIR]
+    python -m digitize.bench CORPUS [--variant digital --variant scan ...] [--jobs N] [--out DIR]
+
+Each variant is converted once in this process, file by file (seconds per page and per stage,
+scores), then once more as a batch of N worker processes (pages per minute). Peak memory is
+the largest resident size of this process and of any worker.
 
 CORPUS holds `<doc>.<variant>.pdf` files and `expected/<doc>[.tNN].csv`.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -17,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import scoring
-from .pipeline import convert_file
+from .batch import convert_all
+from .pipeline import Options, convert_file
 from .review import ocr_text
 
 
@@ -59,7 +65,7 @@ class ReviewCounts:
                 f"({self.wrong_flagged / max(self.wrong_after, 1):.3f})")
 
 
-def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
+def bench_variant(corpus: Path, variant: str, out_dir: Path, jobs: int) -> None:
     inputs = sorted(corpus.glob(f"*.{variant}.pdf"))
     if not inputs:
         print(f"{variant}: no *.{variant}.pdf in {corpus}")
@@ -100,12 +106,22 @@ def bench_variant(corpus: Path, variant: str, out_dir: Path) -> None:
     per_page = ", ".join(f"{stage} {spent / max(pages, 1):.3f}" for stage, spent in stages.items())
     print(f"{variant}: mean s/page by stage: {per_page}")
     print(review.report(variant))
+    started = time.perf_counter()
+    convert_all(inputs, out_dir / f"jobs{jobs}", Options(), jobs=jobs, force=True, verbosity=0)
+    print(f"{variant}: {60 * pages / (time.perf_counter() - started):.0f} pages/min with -j {jobs}")
+    print(f"{variant}: peak memory {peak_mb(resource.RUSAGE_SELF):.0f} MB in one process, "
+          f"{peak_mb(resource.RUSAGE_CHILDREN):.0f} MB in a worker")
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digitize.bench", description=__doc__)
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--variant", action="append", help="input variant (default: digital)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the batch run (default: 2)")
     parser.add_argument("--out", type=Path, help="keep the CSVs here")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
@@ -115,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
           f"python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:
         for variant in args.variant or ["digital"]:
-            bench_variant(args.corpus, variant, args.out or Path(tmp) / variant)
+            bench_variant(args.corpus, variant, args.out or Path(tmp) / variant, args.jobs)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Command line: `digitize convert`, `digitize review apply`, `digitize regress`."""
+"""Command line: `digitize convert`, `digitize review apply`, `digitize inspect`, `digitize regress`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .batch import convert_all, default_jobs
-from .errors import ExitCode, MissingDependencyError
+from .errors import DigitizeError, ExitCode, MissingDependencyError
 from .pipeline import Options
 from .raster import IMAGE_SUFFIXES
 from .review import apply_review
@@ -62,6 +62,26 @@ def cmd_review_apply(args: argparse.Namespace) -> int:
     return apply_review(Path(args.review), learn=args.learn)
 
 
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .inspect import inspect_page
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return ExitCode.USAGE
+    options = Options(password=args.password, dpi=args.dpi, force_ocr=args.force_ocr, engine=args.engine)
+    try:
+        cells = inspect_page(path, args.page, Path(args.output), options)
+    except MissingDependencyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.MISSING_DEPENDENCY
+    except DigitizeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    print(f"{args.output}: page {args.page} of {path.name}, {cells} cells drawn", file=sys.stderr)
+    return ExitCode.OK
+
+
 def cmd_regress(args: argparse.Namespace) -> int:
     from .regress import run
 
@@ -106,6 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--learn", action="store_true",
                        help="also keep the confirmed word corrections in corrections/learned.tsv")
     apply.set_defaults(func=cmd_review_apply)
+
+    inspect = sub.add_parser("inspect", help="draw a page with its grid, cells coloured by confidence")
+    inspect.add_argument("file", metavar="FILE", help="a PDF or image file")
+    inspect.add_argument("--page", type=int, default=1, help="page number, from 1 (default: 1)")
+    inspect.add_argument("-o", "--output", required=True, metavar="PNG", help="picture to write")
+    inspect.add_argument("--password", help="password for an encrypted PDF")
+    inspect.add_argument("--engine", choices=["rapidocr", "tesseract"], default="rapidocr")
+    inspect.add_argument("--dpi", type=float, default=300, help="resolution for OCR (default: 300)")
+    inspect.add_argument("--force-ocr", action="store_true", help="read the page by OCR, not its text layer")
+    inspect.set_defaults(func=cmd_inspect)
 
     regress = sub.add_parser("regress", help="convert the sample pages and compare with their expected CSVs")
     regress.add_argument("samples", nargs="?", default="samples", help="samples folder (default: samples)")

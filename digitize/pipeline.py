@@ -55,8 +55,9 @@ class ConvertResult:
         return bool(self.errors) and not self.outputs
 
 
-def extract(path: Path, options: Options | None = None) -> Document:
-    """Run every stage but output; page-level problems are collected in `Document.errors`."""
+def extract(path: Path, options: Options | None = None, only_page: int | None = None) -> Document:
+    """Run every stage but output; page-level problems are collected in `Document.errors`.
+    With `only_page`, the other pages are skipped."""
     options = options or Options()
     doc = Document(path=path, pages=[])
     pages = source.read_pages(path, options.password, options.dpi, options.force_ocr)
@@ -66,6 +67,8 @@ def extract(path: Path, options: Options | None = None) -> Document:
             page = next(pages, None)
         if page is None:
             break
+        if only_page is not None and page.number != only_page:
+            continue
         doc.pages.append(page)
         image = read_image(page, ocr.get_engine(options.engine), doc) if page.image is not None else None
         if page.error:

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from . import output, raster, source
+from . import output, source
 from .correct import CORRECTIONS_DIR, HAN
 from .errors import ExitCode
 from .model import Cell, Document, Page, Table
@@ -84,12 +84,9 @@ def row_key(table: Table, row: int) -> str:
 
 
 def write_crops(path: Path, page: Page, crops: list[tuple[Path, Cell]], password: str | None) -> None:
-    """Crop images of cells, from the page rendered again and set straight as it was for OCR."""
-    image = source.page_image(path, page.number, CROP_DPI, password)
+    """Crop images of cells, from the page rendered again."""
+    image = source.page_image(path, page, CROP_DPI, password)
     grey = image.grey
-    if page.source.startswith("ocr"):
-        grey = raster.rotate(grey, page.skew) if page.skew else grey
-        grey = np.rot90(grey, page.turns)
     px = image.dpi / 72.0
     for crop_path, cell in crops:
         x0, y0, x1, y1 = cell.bbox

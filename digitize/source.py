@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 
 from . import raster
@@ -32,12 +33,18 @@ def read_pages(path: Path, password: str | None = None, dpi: float = 300,
             yield read_page(pdf, index, dpi, force_ocr)
 
 
-def page_image(path: Path, number: int, dpi: float, password: str | None = None) -> raster.PageImage:
-    """Page `number` (1-based) of a PDF or image file as an image, before any clean-up."""
+def page_image(path: Path, page: Page, dpi: float, password: str | None = None) -> raster.PageImage:
+    """A page of a PDF or image file as an image in the frame its cell boxes are in: a page
+    read by OCR is set straight (skew and quarter turns) as it was for OCR."""
     if path.suffix.lower() in raster.IMAGE_SUFFIXES:
-        return raster.load_image(path)
-    with open_pdf(path, password) as pdf:
-        return raster.render_pdf_page(pdf[number - 1], dpi)
+        image = raster.load_image(path)
+    else:
+        with open_pdf(path, password) as pdf:
+            image = raster.render_pdf_page(pdf[page.number - 1], dpi)
+    if page.source.startswith("ocr"):
+        grey = raster.rotate(image.grey, page.skew) if page.skew else image.grey
+        image = raster.PageImage(np.ascontiguousarray(np.rot90(grey, page.turns)), image.dpi)
+    return image
 
 
 def read_image(path: Path) -> Page:
