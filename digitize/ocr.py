@@ -39,6 +39,9 @@ MIN_LINE_HEIGHT = 0.5
 # Text detection runs on a copy at this resolution (dots per inch of the printed page);
 # recognition reads full-resolution crops.
 DET_DPI = 150
+# Lines the first detection missed are looked for again at up to this resolution (more costs
+# memory, not accuracy).
+MISSED_DPI = 300
 # Pixels darker than this are print; a page without any is blank.
 INK_GREY = 160
 # Page orientation is judged from text lines detected at this coarser resolution, and
@@ -160,7 +163,7 @@ class RapidOcrEngine:
         boxes = self._detect(bgr, min(1.0, DET_DPI * scale / 72))
         if len(boxes) == 0:
             return []
-        boxes = np.concatenate([boxes, self._detect_missed(bgr, boxes)])
+        boxes = np.concatenate([boxes, self._detect_missed(bgr, boxes, min(1.0, MISSED_DPI * scale / 72))])
         heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)
         boxes = self.engine.sorted_boxes(boxes[heights >= MIN_LINE_HEIGHT * np.median(heights)])
         crops = self.engine.get_crop_img_list(bgr, boxes)
@@ -198,9 +201,9 @@ class RapidOcrEngine:
             return np.zeros((0, 4, 2), np.float32)
         return np.asarray(boxes, np.float32) / factor + np.asarray(offset, np.float32)
 
-    def _detect_missed(self, bgr: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-        """Lines the scaled-down detection missed (it drops some in dense paragraphs):
-        ink outside every box is detected again at full resolution."""
+    def _detect_missed(self, bgr: np.ndarray, boxes: np.ndarray, factor: float) -> np.ndarray:
+        """Lines the scaled-down detection missed (it drops some in dense paragraphs): ink
+        outside every box is detected again, at full resolution up to MISSED_DPI."""
         grey = bgr[:, :, 0]
         _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
         ink[grey >= INK_GREY] = 0  # Otsu splits the paper's own noise where there is little print
@@ -219,7 +222,7 @@ class RapidOcrEngine:
                 continue
             pad = int(line_h / 2)
             x0, y0 = max(0, x - pad), max(0, y - pad)
-            for box in self._detect(bgr[y0:y + h + pad, x0:x + w + pad], 1.0, (x0, y0)):
+            for box in self._detect(bgr[y0:y + h + pad, x0:x + w + pad], factor, (x0, y0)):
                 bx0, by0 = box.min(axis=0).astype(int)
                 bx1, by1 = box.max(axis=0).astype(int)
                 if (covered[by0:by1, bx0:bx1] > 0).mean() < 0.3:
