@@ -1,9 +1,11 @@
 """Flag the cells a person should look at.
 
 A cell is flagged when OCR read it with low confidence, when the glossary corrected it (see
-correct.py), when its number fails to parse in a column of amounts, when a percentage is over
-100 %, or when the arithmetic of the table does not add up: a 合计/小计/总计 row against the
-sum of its items, and a 总计 (or 合计) column against the sum of the source columns beside it.
+correct.py), when OCR'd text looks wrong in a way print never is (an enumeration number without
+its 、, brackets or quotes that do not pair up), when its number fails to parse in a column of
+amounts, when a percentage is over 100 %, or when the arithmetic of the table does not add up: a
+合计/小计/总计 row against the sum of its items, and a 总计 (or 合计) column against the sum of
+the source columns beside it.
 """
 
 from __future__ import annotations
@@ -28,21 +30,69 @@ EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 TOTAL_ROW = re.compile(r"^(?:合计|小计|总计|共计)")
 TOTAL_COLUMN = re.compile(r"^(?:总计|合计)")
+# "。2产出指标": an item number after a stop, straight before a word, has lost its 、 (OCR drops
+# the small mark); numbers before a unit ("3个", "80平方米") are counts.
+COUNTED = "年月日个件次人元万宗场期项名户家所套台份册篇条批小时天号岁类级部间处亩平"
+BARE_ITEM_NUMBER = re.compile(rf"(?:^|[。；;，,])\d{{1,2}}(?![\d.,%])(?=[\u4e00-\u9fff])(?![{COUNTED}])")
+PAIRS = ("()", "《》", "“”")
+RUN_IN_AMOUNT = re.compile(r"[\u4e00-\u9fff）)]\d[\d,]*\.\d+")
 AMOUNT_COLUMN_SHARE = 0.6  # a column is one of amounts when this share of its filled body cells are
 # Columns of classification codes (301, 30101) hold numbers that are not amounts.
 CODE_HEADER = re.compile(r"编码|代码|编号|序号|^[类款项]$")
 
 
-def flag_tables(tables: list[Table]) -> int:
-    """Add flags to the doubtful cells of each table; returns how many cells are flagged."""
+def flag_tables(tables: list[Table], terms: set[str] | frozenset[str] = frozenset()) -> int:
+    """Add flags to the doubtful cells of each table; returns how many cells are flagged.
+    `terms` (the glossary) lets run-together headings be recognised."""
     for table in tables:
+        check_layout(table, terms)
         for cell in table.cells:
             if cell.source.startswith("ocr") and cell.confidence < LOW_CONFIDENCE:
                 _flag(cell, "low-confidence")
+            if cell.source.startswith("ocr") and suspicious(cell.text):
+                _flag(cell, "suspicious-text")
             if any(float(p) > 100 for p in PERCENT.findall(cell.text)):
                 _flag(cell, "percent-over-100")
         check_amounts(table)
     return sum(bool(c.flags) for t in tables for c in t.cells)
+
+
+def check_layout(table: Table, terms: set[str] | frozenset[str]) -> None:
+    """Flag OCR'd cells that hold what looks like the text of two cells, merged across a column
+    boundary or next to an empty cell: a rule between them was not found. Two glossary terms
+    run together ("二级指标三级指标"), or words with an amount run in ("其他资金28.24")."""
+    for cell in table.cells:
+        if not cell.source.startswith("ocr") or not cell.text:
+            continue
+        text = re.sub(r"\s+", "", cell.text)
+        if not RUN_IN_AMOUNT.search(text) and not _terms_run_together(text, terms):
+            continue
+        left = table.cell_at(cell.row, cell.col - 1) if cell.col > 0 else None
+        after = cell.col + cell.colspan
+        right = table.cell_at(cell.row, after) if after < table.ncols else None
+        empty = [n for n in (left, right) if n is not None and not n.text.strip()]
+        if empty or cell.colspan > 1:
+            for c in (cell, *empty):
+                _flag(c, "layout")
+
+
+def _terms_run_together(text: str, terms: set[str] | frozenset[str]) -> bool:
+    """Is the text two or more glossary terms one after the other, and nothing else?"""
+    ends = {0: 0}  # position -> terms read up to there
+    for start in range(len(text)):
+        if start not in ends:
+            continue
+        for end in range(start + 2, len(text) + 1):
+            if text[start:end] in terms:
+                ends[end] = max(ends.get(end, 0), ends[start] + 1)
+    return ends.get(len(text), 0) >= 2
+
+
+def suspicious(text: str) -> bool:
+    """Does OCR'd text look wrong in a way print never does?"""
+    plain = unicodedata.normalize("NFKC", text)
+    unpaired = any(plain.count(a) != plain.count(b) for a, b in PAIRS)
+    return unpaired or bool(BARE_ITEM_NUMBER.search(plain))
 
 
 def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) -> None:

@@ -87,7 +87,7 @@ def extract(path: Path, options: Options | None = None, only_page: int | None = 
         with timed(doc, "correct"):
             correct.correct_tables(doc.tables, correct.default_glossary())
     with timed(doc, "check"):
-        checks.flag_tables(doc.tables)
+        checks.flag_tables(doc.tables, correct.default_glossary().known)
     if not doc.tables and not doc.errors:
         doc.errors.append(str(DigitizeError("no table found", path)))
     return doc

@@ -101,3 +101,20 @@ def test_a_doubtful_cell_read_differently_by_the_other_engine_is_flagged():
     misread, right = table.cells
     assert misread.second_reading and "engines-disagree" in misread.flags
     assert right.second_reading == "4,972.33" and "engines-disagree" not in right.flags
+
+
+def test_ocr_text_with_a_lost_enumeration_mark_or_unpaired_brackets_is_flagged():
+    grid = [["年度指标值：95%。2产出指标", "（括号未闭合", "提供3个，80平方米以上",
+             "1、产出指标：《人民调解法》"]]
+    assert flags(table_of(grid, source="ocr:rapidocr")) == {(0, 0): ["suspicious-text"],
+                                                            (0, 1): ["suspicious-text"]}
+    assert flags(table_of(grid)) == {}  # a text layer says what the document says
+
+
+def test_two_headings_run_together_beside_an_empty_cell_are_flagged_as_layout():
+    terms = {"二级指标", "三级指标", "一级指标"}
+    table = table_of([["一级指标", "二级指标三级指标", ""], ["产出指标", "数量指标", "服务人数"]],
+                     source="ocr:rapidocr")
+    checks.flag_tables([table], terms)
+    flagged = {(c.row, c.col): c.flags for c in table.cells if c.flags}
+    assert flagged == {(0, 1): ["layout"], (0, 2): ["layout"]}
