@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import cv2
 
+from .correct import BARE_ITEM_NUMBER
 from .model import Cell, Table
 from .ocr import OcrEngine
 from .raster import PageImage
@@ -30,10 +31,6 @@ EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 TOTAL_ROW = re.compile(r"^(?:合计|小计|总计|共计)")
 TOTAL_COLUMN = re.compile(r"^(?:总计|合计)")
-# "。2产出指标": an item number after a stop, straight before a word, has lost its 、 (OCR drops
-# the small mark); numbers before a unit ("3个", "80平方米") are counts.
-COUNTED = "年月日个件次人元万宗场期项名户家所套台份册篇条批小时天号岁类级部间处亩平"
-BARE_ITEM_NUMBER = re.compile(rf"(?:^|[。；;，,])\d{{1,2}}(?![\d.,%])(?=[\u4e00-\u9fff])(?![{COUNTED}])")
 PAIRS = ("()", "《》", "“”")
 RUN_IN_AMOUNT = re.compile(r"[\u4e00-\u9fff）)]\d[\d,]*\.\d+")
 AMOUNT_COLUMN_SHARE = 0.6  # a column is one of amounts when this share of its filled body cells are

@@ -6,7 +6,8 @@ that differs is a look-alike of the term's character (confusables.tsv) or was re
 confidence, no character that differs belongs to a glossary term the text already spells out,
 and the term beats every rival reading of the span by a clear margin. Only Han characters
 change: digits, amounts, percentages, dates and document codes never do. Corrections a person
-confirmed in review (learned.tsv) are applied first, as they stand.
+confirmed in review (learned.tsv) are applied first, as they stand; an item number that lost its
+、 ("。2产出指标") gets it back.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 PROTECTED = re.compile(
     r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
     r"|[\u3400-\u9fff]{1,6}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
+
+
+# "。2产出指标": an item number after a stop, straight before a word, has lost its 、 (OCR drops
+# the small mark at a line's end); numbers before a unit ("3个", "80平方米") are counts.
+COUNTED = "年月日个件次人元万宗场期项名户家所套台份册篇条批小时天号岁类级部间处亩平"
+BARE_ITEM_NUMBER = re.compile(rf"(?<![^。；;，,])\d{{1,2}}(?![\d.,%])(?=[\u4e00-\u9fff])(?![{COUNTED}])")
 
 
 @dataclass
@@ -145,6 +152,11 @@ def correct_text(text: str, confidences: list[float], glossary: Glossary) -> tup
         before = text[p.start:p.end]
         corrections.append({"before": before, "after": p.term, "term": p.term, "score": round(p.score, 1)})
         text = text[:p.start] + p.term + text[p.end:]
+    for m in reversed(list(BARE_ITEM_NUMBER.finditer(text))):
+        after = text[m.end()]
+        corrections.append({"before": m.group() + after, "after": m.group() + "、" + after, "term": "、",
+                            "score": 100.0})
+        text = text[:m.end()] + "、" + text[m.end():]
     return text, corrections
 
 

@@ -67,3 +67,10 @@ def test_learned_corrections_are_applied_as_they_stand():
     text, changes = correct.correct_text("村居法律硕问", [1.0] * 6, glossary)
     assert text == "村居法律顾问"
     assert changes[0]["before"] == "法律硕问"
+
+
+def test_an_item_number_gets_back_its_lost_mark_and_counts_are_left_alone():
+    assert fix("年度指标值：95%。2产出指标：服务")[0] == "年度指标值：95%。2、产出指标：服务"
+    assert fix("1产出指标")[0] == "1、产出指标"
+    for text in ("提供3个，80平方米以上", "每年，2名社工", "2、产出指标", "2023年度"):
+        assert fix(text) == (text, [])
