@@ -359,14 +359,17 @@ def _runs(joins: list[bool], chars: list[Char], col_x: list[float], y0: float, y
 
 
 def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
-    """Does a line of text run across x between y0 and y1 (touching glyphs on both sides)?"""
+    """Does a line of text run across x between y0 and y1 (touching glyphs on both sides)?
+    Glyphs touch when the gap is under half a glyph's width (an OCR line box stretched over two
+    cells' lines is taller than its glyphs)."""
     near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - c.size < x < c.bbox[2] + c.size]
     for a in near:
         if a.bbox[0] < x - 1 < x + 1 < a.bbox[2]:
             return True
+        touching = 0.5 * min(a.size, a.bbox[2] - a.bbox[0])
         for b in near:
-            if (a.bbox[2] <= x <= b.bbox[0] and b.bbox[0] - a.bbox[2] < 0.5 * a.size
-                    and abs(a.cy - b.cy) < 0.5 * a.size):
+            gap = b.bbox[0] - a.bbox[2]
+            if a.bbox[2] <= x <= b.bbox[0] and gap < touching and abs(a.cy - b.cy) < 0.5 * a.size:
                 return True
     return False
 

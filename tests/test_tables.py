@@ -24,3 +24,13 @@ def test_a_gap_in_a_worn_rule_beside_a_tall_merged_cell_does_not_swallow_the_rul
     (table,) = tables.find_tables(page)
     assert table.grid() == texts
     assert table.cell_at(3, 0).rowspan == 3 and table.cell_at(3, 0).colspan == 1
+
+
+def test_a_gutter_between_two_cells_read_as_one_ocr_line_is_no_run_of_text():
+    # OCR read "化解" (end of one cell's line) and "度" (start of the next cell's) as one line,
+    # whose box is taller than its glyphs; the 8 pt gap at x = 520 is a gutter.
+    line = [Char("化", (496.6, 437.3, 506.6, 455.0), 17.7), Char("解", (507.1, 437.3, 517.2, 455.0), 17.7),
+            Char("度", (525.6, 437.3, 535.7, 455.0), 17.7)]
+    assert not tables.text_spans(line, 520, 363, 536)
+    word = [Char("化", (496.6, 437.3, 506.6, 455.0), 17.7), Char("解", (507.1, 437.3, 517.2, 455.0), 17.7)]
+    assert tables.text_spans(word, 506.8, 363, 536)  # glyphs of one word do run across
