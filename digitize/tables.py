@@ -375,9 +375,10 @@ def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
 
 
 def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:
-    """Does text cross x in at most a tenth of the row bands (as for a gutter)?"""
+    """Does text cross x in at most a third of the row bands? A boundary the previous page
+    had is kept unless most rows run across it: an OCR line box may run over two cells."""
     bands = {_index(row_y, c.cy) for c in chars if c.bbox[0] < x < c.bbox[2]}
-    return len(bands) <= (len(row_y) - 1) // 10
+    return len(bands) <= (len(row_y) - 1) // 3
 
 
 def text_row_breaks(chars: list[Char]) -> list[float]:

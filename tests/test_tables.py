@@ -34,3 +34,16 @@ def test_a_gutter_between_two_cells_read_as_one_ocr_line_is_no_run_of_text():
     assert not tables.text_spans(line, 520, 363, 536)
     word = [Char("化", (496.6, 437.3, 506.6, 455.0), 17.7), Char("解", (507.1, 437.3, 517.2, 455.0), 17.7)]
     assert tables.text_spans(word, 506.8, 363, 536)  # glyphs of one word do run across
+
+
+def test_a_column_of_the_previous_page_is_kept_where_one_ocr_line_runs_across_it():
+    # Row rules only: columns come from the previous page. In one of the three rows, OCR read
+    # the ends of two cells' lines as one line, so a glyph sits across the boundary at x = 150.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS[:4]]
+    texts = [[word * 9 for word in words] for words in ("甲乙丙", "丁戊己", "庚辛壬")]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 3, ROWS[r] + 10)]
+    chars.append(Char("司", (145, ROWS[1] + 10, 155, ROWS[1] + 20)))
+    page = Page(2, 600, 800, chars=chars, segments=segments)
+    (table,) = tables.find_tables(page, column_hint=COLS)
+    assert table.col_x == COLS
