@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from rapidfuzz.distance import Levenshtein
+
 from .model import Page, Table, text_grid
 from .textjoin import join_lines
 
@@ -24,6 +26,7 @@ PAGE_FURNITURE = re.compile(
 AMOUNT = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 COLUMN_TOL = 0.03  # share of the table width within which column boundaries match
 MAX_HEADER_ROWS = 3
+HEADING_SIMILARITY = 0.8
 
 
 def stitch(pages: list[Page]) -> list[Table]:
@@ -126,14 +129,20 @@ def append_part(logical: Table, part: Table) -> None:
 
 
 def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
-    """How many leading rows of `grid` repeat the leading rows of `head`."""
+    """How many leading rows of `grid` repeat the leading rows of `head` (each cell the same
+    but for a character or two in five that OCR read differently on the two pages)."""
     best = 0
     for k in range(1, min(MAX_HEADER_ROWS, len(head), len(grid)) + 1):
-        if [[_squash(t) for t in row] for row in head[:k]] == [[_squash(t) for t in row] for row in grid[:k]]:
+        if all(_same_heading(a, b) for r in range(k) for a, b in zip(head[r], grid[r], strict=True)):
             best = k
         else:
             break
     return best
+
+
+def _same_heading(a: str, b: str) -> bool:
+    a, b = _squash(a), _squash(b)
+    return a == b or (bool(a) and bool(b) and Levenshtein.normalized_similarity(a, b) >= HEADING_SIMILARITY)
 
 
 def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: list[int]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import BBox, Cell, Char, Page, Segment, Table
-from .textjoin import cell_text, group_lines, line_text
+from .textjoin import cell_text, group_lines, line_text, strip_debris
 
 TOL = 2.5  # points: rules this close are the same rule
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
@@ -265,7 +265,8 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         cells.append(Cell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
-            text=cell_text(inside, infer_spaces=source == "text-layer"), page=page_number, source=source,
+            text=cell_text(inside) if source == "text-layer" else strip_debris(cell_text(inside, False)),
+            page=page_number, source=source,
             confidence=min((ch.confidence for ch in inside), default=1.0), chars=inside,
         ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),

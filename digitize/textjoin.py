@@ -87,3 +87,13 @@ def line_text(line: list[Char], infer_spaces: bool = True) -> str:
 def cell_text(chars: list[Char], infer_spaces: bool = True) -> str:
     lines = [line_text(line, infer_spaces) for line in group_lines(chars)]
     return unicodedata.normalize("NFC", join_lines(lines))
+
+
+# Chinese typography never starts a line with closing punctuation (行首禁则); at the start of an
+# OCR'd cell such a mark is the remains of a rule.
+NO_LINE_START = "，。、；：！？）】」』"
+
+
+def strip_debris(text: str) -> str:
+    """OCR'd cell text without the rule remains at its start."""
+    return text.lstrip(NO_LINE_START + " ")

@@ -36,3 +36,10 @@ def test_table_with_other_outer_edges_starts_a_new_table():
     first = ruled_page(1, [50, 150, 250, 450], [["甲", "乙", "丙"]])
     second = ruled_page(2, [50, 150, 250, 350], [["四", "五", "六"]])
     assert len(stitch.stitch([first, second])) == 2
+
+
+def test_a_header_repeated_with_an_ocr_slip_is_still_dropped():
+    first = ruled_page(1, [50, 150, 250, 450], [["项目名称", "绩效指标", "金额"], ["甲", "乙", "丙"]])
+    second = ruled_page(2, [50, 150, 250, 450], [["项目名称", "一绩效指标", "金额"], ["丁", "戊", "己"]])
+    (table,) = stitch.stitch([first, second])
+    assert table.grid() == [["项目名称", "绩效指标", "金额"], ["甲", "乙", "丙"], ["丁", "戊", "己"]]

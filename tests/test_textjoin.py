@@ -1,4 +1,4 @@
-from digitize.textjoin import join_lines, tidy_spaces
+from digitize.textjoin import join_lines, strip_debris, tidy_spaces
 
 
 def test_cjk_lines_join_without_space():
@@ -23,3 +23,10 @@ def test_spaces_between_han_characters_are_dropped():
 
 def test_spaces_between_latin_words_collapse_to_one():
     assert tidy_spaces("PP-OCR   v4  model") == "PP-OCR v4 model"
+
+
+def test_rule_remains_at_the_start_of_an_ocr_cell_are_dropped():
+    assert strip_debris("！项目名称（资金使用单位）") == "项目名称（资金使用单位）"
+    assert strip_debris("：公共法律服务管理") == "公共法律服务管理"
+    assert strip_debris("一村（社区）一法律顾问") == "一村（社区）一法律顾问"  # 一 is a word, not a rule
+    assert strip_debris("（一）法律援助") == "（一）法律援助"
