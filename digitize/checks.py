@@ -58,15 +58,17 @@ def check_layout(table: Table, terms: set[str] | frozenset[str]) -> None:
     """Flag OCR'd cells that hold what looks like the text of two cells, merged across a column
     boundary or next to an empty cell: a rule between them was not found. Two glossary terms
     run together ("二级指标三级指标"), or words with an amount run in ("其他资金28.24")."""
+    slots = None
     for cell in table.cells:
         if not cell.source.startswith("ocr") or not cell.text:
             continue
         text = re.sub(r"\s+", "", cell.text)
         if not RUN_IN_AMOUNT.search(text) and not _terms_run_together(text, terms):
             continue
-        left = table.cell_at(cell.row, cell.col - 1) if cell.col > 0 else None
+        slots = slots or table.slots()
+        left = slots[cell.row][cell.col - 1] if cell.col > 0 else None
         after = cell.col + cell.colspan
-        right = table.cell_at(cell.row, after) if after < table.ncols else None
+        right = slots[cell.row][after] if after < table.ncols else None
         empty = [n for n in (left, right) if n is not None and not n.text.strip()]
         if empty or cell.colspan > 1:
             for c in (cell, *empty):
@@ -135,7 +137,7 @@ def parse_amount(text: str) -> Decimal | None:
 
 def check_amounts(table: Table) -> None:
     """Amounts that do not parse, and totals that do not add up."""
-    grid = [[table.cell_at(r, c) for c in range(table.ncols)] for r in range(table.nrows)]
+    grid = table.slots()
     cells = {(c.row, c.col): c for c in table.cells}
     amount_columns = []
     for col in range(table.ncols):

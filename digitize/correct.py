@@ -78,7 +78,7 @@ def load_glossary(directory: Path = CORRECTIONS_DIR) -> Glossary:
     """Terms of glossary/*.txt, confusables.tsv and learned.tsv; missing files count as empty."""
     terms = []
     for path in sorted((directory / "glossary").glob("*.txt")):
-        terms += [t for t in _data_lines(path)]
+        terms += _data_lines(path)
     confusable = set()
     for line in _data_lines(directory / "confusables.tsv"):
         a, b = line.split("\t")[:2]
@@ -101,7 +101,7 @@ def _data_lines(path: Path) -> list[str]:
     if not path.exists():
         return []
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip("\n") for line in lines if line.strip() and not line.startswith("#")]
+    return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
 def correct_tables(tables: list[Table], glossary: Glossary) -> int:

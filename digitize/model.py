@@ -90,6 +90,14 @@ class Table:
     def grid(self) -> list[list[str]]:
         return text_grid(self.cells, self.nrows, self.ncols)
 
+    def slots(self) -> list[list[Cell | None]]:
+        """The cell covering each slot, row-major (one pass over the cells, for long tables)."""
+        out: list[list[Cell | None]] = [[None] * self.ncols for _ in range(self.nrows)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                out[r][cell.col:cell.col + cell.colspan] = [cell] * cell.colspan
+        return out
+
     def cell_at(self, row: int, col: int) -> Cell | None:
         for c in self.cells:
             if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
