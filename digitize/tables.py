@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .model import BBox, Cell, Char, Page, Segment, Table
 from .textjoin import cell_text, group_lines, line_text, strip_debris
 
-TOL = 2.5  # points: rules this close are the same rule
+TOL = 4.0  # points: rules this close are the same rule (pieces of a scanned rule drift)
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows

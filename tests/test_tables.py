@@ -47,3 +47,15 @@ def test_a_column_of_the_previous_page_is_kept_where_one_ocr_line_runs_across_it
     page = Page(2, 600, 800, chars=chars, segments=segments)
     (table,) = tables.find_tables(page, column_hint=COLS)
     assert table.col_x == COLS
+
+
+def test_pieces_of_one_slanted_rule_a_few_points_apart_make_one_column_boundary():
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[2], COLS[3])]
+    # The rule at x = 150, left over from a scan's skew, comes in pieces 3.5 pt apart.
+    segments += [Segment(148.0, ROWS[0], 148.0, 160.0), Segment(151.5, 160.0, 151.5, ROWS[-1])]
+    texts = [["项目", "名称", "值"], ["甲", "一", "1"], ["乙", "二", "2"], ["丙", "三", "3"]]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
+    assert table.ncols == 3 and table.grid() == texts
