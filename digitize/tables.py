@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .model import BBox, Cell, Char, Page, Segment, Table
 from .textjoin import cell_text, group_lines, line_text, strip_debris
 
-TOL = 4.0  # points: rules this close are the same rule (pieces of a scanned rule drift)
+TOL = 2.5  # points: rules this close are the same rule
+DRIFT = 4.0  # points: boundaries this close are one; the pieces of a scanned rule drift apart
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
@@ -183,7 +184,7 @@ def _side_rules(loose: list[Region]) -> list[Region]:
     return list(at_x.values())
 
 
-def cluster(values: list[float], tol: float = TOL) -> list[float]:
+def cluster(values: list[float], tol: float = DRIFT) -> list[float]:
     """Sorted representatives of values that lie within `tol` of their neighbours."""
     out: list[list[float]] = []
     for x in sorted(values):
@@ -199,7 +200,7 @@ def covered(segs: list[Segment], at: float, lo: float, hi: float, vertical: bool
     total = 0.0
     for s in segs:
         pos, a, b = (s.x0, s.y0, s.y1) if vertical else (s.y0, s.x0, s.x1)
-        if abs(pos - at) <= TOL:
+        if abs(pos - at) <= DRIFT:
             total += max(0.0, min(b, hi) - max(a, lo))
     return total / (hi - lo) if hi > lo else 0.0
 
