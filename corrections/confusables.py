@@ -22,15 +22,15 @@ the glyph cosine. The same font and sources give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pymupdf
+
+from digitize.output import write_atomic
 
 HERE = Path(__file__).resolve().parent
 OUT_PATH = HERE / "confusables.tsv"
@@ -189,18 +189,6 @@ def header(source_dir: Path, pairs: list[Pair]) -> str:
     return "".join(f"# {line}\n" for line in lines)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     source_dir = Path(argv[0]) if argv else DEFAULT_SOURCES
@@ -208,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{source_dir}: no source texts (*.txt); using GB2312 level 1 only", file=sys.stderr)
     pairs = build(source_dir)
     body = "".join(f"{a}\t{b}\t{s:.3f}\t{src}\n" for a, b, s, src in pairs)
-    write_atomically(OUT_PATH, header(source_dir, pairs) + body)
+    write_atomic(OUT_PATH, (header(source_dir, pairs) + body).encode("utf-8"))
     print(f"confusables: {len(pairs)} pairs written to {OUT_PATH}")
     return 0
 

@@ -19,12 +19,12 @@ out. The output is sorted, so a rebuild from the same sources gives the same fil
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
+
+from digitize.output import write_atomic
 
 HERE = Path(__file__).resolve().parent
 OUT_DIR = HERE / "glossary"
@@ -237,14 +237,6 @@ def load_confusables(path: Path = HERE / "confusables.tsv") -> set[tuple[str, st
     return pairs
 
 
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def main(argv: list[str]) -> int:
     source_dir = Path(argv[0]) if argv else DEFAULT_SOURCES
     sources = sorted(source_dir.glob("*.txt"))
@@ -256,7 +248,7 @@ def main(argv: list[str]) -> int:
     for kind, terms in glossary.items():
         header = (f"# {kind}: built by corrections/glossary.py from {len(sources)} source texts"
                   " and general vocabulary\n")
-        write_atomically(OUT_DIR / f"{kind}.txt", header + "".join(t + "\n" for t in terms))
+        write_atomic(OUT_DIR / f"{kind}.txt", (header + "".join(t + "\n" for t in terms)).encode("utf-8"))
     counts = ", ".join(f"{kind} {len(terms)}" for kind, terms in glossary.items())
     print(f"glossary: {sum(len(t) for t in glossary.values())} terms ({counts})")
     return 0
