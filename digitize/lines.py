@@ -37,6 +37,22 @@ GLYPH = 22.0
 # A pixel this much darker than its surroundings may belong to a rule: faint grey rules
 # on white count, the flat grey shading of a header row does not, rules across it do.
 RULE_CONTRAST = 40
+# A rule printed faint or thin comes out of binarization as a trail of dots and dashes with
+# gaps up to DOT_GAP. Such a trail, clear of any character OCR read, is a rule when it
+# runs at least LONE_RULE with this share of its length inked and this many pieces.
+DOT_GAP = 40.0
+DOT_COVER = 0.12
+DOT_PIECES = 8
+WORN_COVER = 0.5  # or fewer pieces, mostly ink: a solid rule worn through in places
+DOT_BAND = 1.5  # a trail's pieces lie this close to its line
+# Half a trail's ink lies this close to its centre line; the pieces the curve of a seal or
+# stamp leaves after its colour is dropped stray further.
+DOT_STRAIGHT = 0.3
+TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box OCR gives
+DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
+DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
+DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
+DASH_DOUBT = 0.9  # OCR is less sure than this of what it reads into a rule's dashes
 
 
 def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
@@ -57,6 +73,118 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
         h = _snapped(h, v)
         v = _snapped(v, h)
     return h + v, _pixels_of(h + v, h_mask | v_mask, image.scale)
+
+
+def finish_rules(segments: list[Segment], image: PageImage, chars: list[Char]) -> list[Segment]:
+    """The rules found before OCR, less strokes of the characters OCR read, plus the dotted
+    rules that only show once the text is known."""
+    segments = drop_strokes(segments, chars)
+    h, v = merge_segments(segments + dotted_rules(image, chars, segments), gap=GAP)
+    for _ in range(2):
+        h = _snapped(h, v)
+        v = _snapped(v, h)
+    return h + v
+
+
+def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> list[Segment]:
+    """Rules that binarization broke into trails of dots and dashes too sparse for the
+    morphology of find_rules: pieces outside the characters' boxes, lined up, together
+    with the `known` rules (erased from `image`) that are stretches of the same trail."""
+    px = image.dpi / 72.0
+    dark = _contrast_mask(image.grey, px)
+    dark[image.grey >= DOT_INK] = 0  # a seal whose colour was dropped leaves pale curves
+    _, _, stats, centres = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    stats, centres = stats[1:], centres[1:]
+    text = np.zeros(dark.shape, bool)
+    for c in _text_chars(chars):
+        x0, y0, x1, y1 = c.bbox
+        rim_x, rim_y = (x1 - x0) * TEXT_RIM, (y1 - y0) * TEXT_RIM
+        x0, y0, x1, y1 = (round(v * px) for v in (x0 - rim_x, y0 - rim_y, x1 + rim_x, y1 + rim_y))
+        text[max(0, y0):y1, max(0, x0):x1] = True
+    clear = ~text[centres[:, 1].astype(int), centres[:, 0].astype(int)]
+    stats, centres = stats[clear], centres[clear]
+    found = []
+    for horizontal in (True, False):
+        start, along, across = (0, 2, 3) if horizontal else (1, 3, 2)
+        thin = stats[:, across] <= MAX_THICKNESS * px
+        rules = [(s.y0, s.x0, s.x1) if horizontal else (s.x0, s.y0, s.y1)
+                 for s in known if s.horizontal == horizontal]
+        pieces = np.concatenate([
+            np.column_stack([centres[thin, 1 if horizontal else 0],
+                             stats[thin, start], stats[thin, start] + stats[thin, along]]),
+            np.asarray(rules, float).reshape(-1, 3) * px])
+        for line, a, b in _trails(pieces, dark.shape[0 if horizontal else 1], px):
+            line, a, b = line * image.scale, a * image.scale, b * image.scale
+            found.append(Segment(a, line, b, line) if horizontal else Segment(line, a, line, b))
+    return found
+
+
+def _text_chars(chars: list[Char]) -> list[Char]:
+    """The characters that are surely text: not what OCR makes of the dashes of a rule beside
+    a cell's text, a doubtful "1", "l" or "：" at the start or end of its line."""
+    lines: dict[tuple[float, float], list[Char]] = {}
+    for c in chars:  # the characters of one OCR line share its top and bottom
+        lines.setdefault((c.bbox[1], c.bbox[3]), []).append(c)
+    out = []
+    for line in lines.values():
+        line.sort(key=lambda c: c.bbox[0])
+        out += [c for i, c in enumerate(line)
+                if 0 < i < len(line) - 1 or c.text not in DASH_READINGS or c.confidence >= DASH_DOUBT]
+    return out
+
+
+def _trails(pieces: np.ndarray, size: int, px: float) -> list[tuple[float, float, float]]:
+    """(line, start, end) of the trails among pieces given as rows (line, start, end), in
+    pixels: the lines inked most are taken first, each with the pieces within DOT_BAND."""
+    line, start, end = pieces.T
+    inked = np.bincount(np.clip(np.round(line).astype(int), 0, size), weights=end - start,
+                        minlength=size + 1)
+    band = round(DOT_BAND * px)
+    inked = np.convolve(inked, np.ones(2 * band + 1), "same")
+    unused = np.ones(len(line), bool)
+    out = []
+    for peak in np.argsort(-inked):
+        if inked[peak] < LONE_RULE * DOT_COVER * px:
+            break
+        near = unused & (np.abs(line - peak) <= 2 * band)
+        if not near.any():
+            continue
+        unused &= ~near
+        # The smoothed peak may sit off the line by a stray piece; the ink says where it is.
+        centre = _weighted_median(line[near], end[near] - start[near])
+        on_line = near & (np.abs(line - centre) <= band)
+        trail: list[int] = []
+        for i in np.flatnonzero(on_line)[np.argsort(start[on_line])]:
+            if trail and start[i] - end[trail].max() > DOT_GAP * px:
+                out += _rule_of(line[trail], start[trail], end[trail], px)
+                trail = []
+            trail.append(i)
+        out += _rule_of(line[trail], start[trail], end[trail], px)
+    return out
+
+
+def _rule_of(line: np.ndarray, start: np.ndarray, end: np.ndarray,
+             px: float) -> list[tuple[float, float, float]]:
+    """The trail of these pieces (in order along it) as (line, start, end) if it is long and
+    inked enough. It starts and ends with a dash: specks of the paper beyond them are noise."""
+    dashes = np.flatnonzero(end - start >= DOT_END * px)
+    if not len(dashes):
+        return []
+    keep = slice(dashes[0], dashes[-1] + 1)
+    line, start, end = line[keep], start[keep], end[keep]
+    a, b = start.min(), end.max()
+    centre = _weighted_median(line, end - start)
+    inked = (end - start).sum() / (b - a)
+    if (b - a < LONE_RULE * px or inked < DOT_COVER or (len(line) < DOT_PIECES and inked < WORN_COVER)
+            or _weighted_median(np.abs(line - centre), end - start) > DOT_STRAIGHT * px):
+        return []
+    return [(centre, float(a), float(b))]
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def drop_strokes(segments: list[Segment], chars: list[Char]) -> list[Segment]:
@@ -162,18 +290,17 @@ def _rule_mask(dark: np.ndarray, horizontal: bool, px: float) -> np.ndarray:
 def _segments(mask: np.ndarray, horizontal: bool, px: float, scale: float) -> list[Segment]:
     max_thickness = MAX_THICKNESS * px + 2  # +2: the dilation across the rule
     min_length = (MIN_RULE_H if horizontal else MIN_RULE_V) * px
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
-    for x, y, w, h, area in stats[1:]:
+    # A rule sits where its pixels are; its box also holds whatever touches it.
+    for (x, y, w, h, area), (cx, cy) in zip(stats[1:], centroids[1:], strict=True):
         length = w if horizontal else h
         if area / length > max_thickness or length < min_length:
             continue
         if horizontal:
-            yc = (y + h / 2) * scale
-            out.append(Segment(x * scale, yc, (x + w) * scale, yc))
+            out.append(Segment(x * scale, (cy + 0.5) * scale, (x + w) * scale, (cy + 0.5) * scale))
         else:
-            xc = (x + w / 2) * scale
-            out.append(Segment(xc, y * scale, xc, (y + h) * scale))
+            out.append(Segment((cx + 0.5) * scale, y * scale, (cx + 0.5) * scale, (y + h) * scale))
     return out
 
 

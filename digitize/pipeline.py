@@ -106,7 +106,7 @@ def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> raster.PageI
     with timed(doc, "ocr"):
         image = replace(image, grey=lines.erase_rules(image.grey, rule_mask))
         page.chars = engine.read(image.grey, image.scale)
-    page.segments = lines.drop_strokes(page.segments, page.chars)
+    page.segments = lines.finish_rules(page.segments, image, page.chars)
     page.source = f"ocr:{engine.name}"
     page.skew, page.turns = image.skew, image.turns
     page.image = None

@@ -242,6 +242,8 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     def joined_right(r: int, c: int) -> bool:
         if covered(region.v, col_x[c + 1], row_y[r], row_y[r + 1], True) > 0.5:
             return False
+        if ruled_rows[r] and source != "text-layer" and _apart(chars, col_x, c, row_y[r], row_y[r + 1]):
+            return False  # a scanned rule lost its piece between two cells' texts
         return ruled_rows[r] or r in caption_rows or spans_at[r][c]
 
     def joined_down(r: int, c: int) -> bool:
@@ -374,6 +376,19 @@ def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
             if a.bbox[2] <= x <= b.bbox[0] and gap < touching and abs(a.cy - b.cy) < 0.5 * a.size:
                 return True
     return False
+
+
+def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) -> bool:
+    """Do columns c and c + 1 both hold text between y0 and y1, with a gap of at least a
+    glyph wherever a line reaches across their boundary? Lines of a merged cell run on."""
+    x = col_x[c + 1]
+    inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]]
+    left = [ch for ch in inside if ch.cx < x]
+    right = [ch for ch in inside if ch.cx >= x]
+    if not left or not right or any(ch.bbox[0] < x - 1 < x + 1 < ch.bbox[2] for ch in inside):
+        return False
+    return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < a.size
+                   for a in left for b in right)
 
 
 def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:

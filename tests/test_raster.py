@@ -294,3 +294,42 @@ def test_top_strokes_of_characters_side_by_side_are_not_a_row_rule():
     between = Segment(121, 654.5, 146, 654.5)  # between two lines of text, at the box rims: a rule
     assert lines.drop_strokes([strokes], chars) == []
     assert lines.drop_strokes([between], above + chars) == [between]
+
+
+# ---------------------------------------------------------------- dotted rules
+
+
+def dotted_line(img, y, x0, x1, rng, dash=(2, 9), gap=(4, 30), grey=0):
+    """A rule as binarization leaves a faint one: dashes and dots with gaps, at one height."""
+    x = x0
+    while x < x1:
+        length = int(rng.integers(*dash))
+        img[y - 1:y + 1, x:min(x1, x + length)] = grey
+        x += length + int(rng.integers(*gap))
+
+
+def test_dotted_rules_are_found_and_text_or_pale_curves_are_not():
+    rng = np.random.default_rng(7)
+    img = np.full(SIZE, 255, np.uint8)
+    dotted_line(img, 300, 150, 1230, rng)
+    dotted_line(img.T, 200, 150, 800, rng)  # a vertical trail: the transposed view writes through
+    dotted_line(img, 600, 300, 900, rng, grey=200)  # what a seal leaves once its colour is dropped
+    dotted_line(img, 450, 300, 900, rng)  # the bottoms of glyphs in a line of text
+    text = [Char("法", (x * PT, 425 * PT, (x + 30) * PT, 452 * PT)) for x in range(300, 900, 30)]
+    found = lines.dotted_rules(raster.PageImage(img, DPI), text, [])
+    assert [(s.horizontal, round(s.y0 / PT if s.horizontal else s.x0 / PT)) for s in found] == [
+        (True, 300), (False, 200)]
+    h, v = found
+    assert h.x0 / PT == pytest.approx(150, abs=15) and h.x1 / PT == pytest.approx(1230, abs=15)
+    assert v.y0 / PT == pytest.approx(150, abs=15) and v.y1 / PT == pytest.approx(800, abs=15)
+
+
+def test_dashes_read_as_text_beside_a_cell_do_not_hide_the_rule():
+    rng = np.random.default_rng(3)
+    img = np.full(SIZE, 255, np.uint8)
+    dotted_line(img.T, 200, 150, 800, rng, dash=(20, 40), gap=(20, 60))
+    # OCR read a dash of the rule as a doubtful "1" at the start of a cell's line.
+    debris = [Char("1", (195 * PT, y * PT, 205 * PT, (y + 30) * PT), confidence=0.5) for y in (300, 500)]
+    words = [Char("法", (210 * PT, y * PT, 240 * PT, (y + 30) * PT)) for y in (300, 500)]
+    (rule,) = lines.dotted_rules(raster.PageImage(img, DPI), debris + words, [])
+    assert rule.x0 / PT == pytest.approx(200, abs=2)
