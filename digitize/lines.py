@@ -52,6 +52,7 @@ TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box O
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
 DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
+READING_RIM = 0.2  # a rule through a box short of this share from its sides runs through its glyph
 DASH_DOUBT = 0.9  # OCR is less sure than this of what it reads into a rule's dashes
 
 
@@ -185,6 +186,19 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     order = np.argsort(values)
     cumulative = np.cumsum(weights[order])
     return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def drop_rule_readings(chars: list[Char], segments: list[Segment]) -> list[Char]:
+    """The characters less those OCR made of a rule: a "1", "I" or "：" with a rule through
+    the middle of its box."""
+
+    def on_rule(c: Char) -> bool:
+        x0, y0, x1, y1 = c.bbox
+        rim_x, rim_y = (x1 - x0) * READING_RIM, (y1 - y0) * READING_RIM
+        return any(x0 + rim_x < s.x0 < x1 - rim_x and s.y0 <= c.cy <= s.y1 if not s.horizontal
+                   else y0 + rim_y < s.y0 < y1 - rim_y and s.x0 <= c.cx <= s.x1 for s in segments)
+
+    return [c for c in chars if c.text not in DASH_READINGS or not on_rule(c)]
 
 
 def drop_strokes(segments: list[Segment], chars: list[Char]) -> list[Segment]:

@@ -107,6 +107,7 @@ def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> raster.PageI
         image = replace(image, grey=lines.erase_rules(image.grey, rule_mask))
         page.chars = engine.read(image.grey, image.scale)
     page.segments = lines.finish_rules(page.segments, image, page.chars)
+    page.chars = lines.drop_rule_readings(page.chars, page.segments)
     page.source = f"ocr:{engine.name}"
     page.skew, page.turns = image.skew, image.turns
     page.image = None

@@ -23,6 +23,7 @@ PAGE_FURNITURE = re.compile(
     r"^\s*(?:[-—–~\s]*\d+[-—–~\s]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+|page\s*\d+.*|续表.*|\(?续\)?)\s*$",
     re.IGNORECASE,
 )
+SPECKS = re.compile(r"[.·,，。、'`‘’]")
 AMOUNT = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 COLUMN_TOL = 0.03  # share of the table width within which column boundaries match
 MAX_HEADER_ROWS = 3
@@ -50,7 +51,8 @@ def stitch(pages: list[Page]) -> list[Table]:
 
 
 def is_furniture(text: str) -> bool:
-    return all(PAGE_FURNITURE.match(line) for line in text.splitlines() if line.strip())
+    # Specks of the paper read as dots or commas do not make a page number text.
+    return all(PAGE_FURNITURE.match(SPECKS.sub("", line)) for line in text.splitlines() if line.strip())
 
 
 def continues(prev: Table, nxt: Table) -> bool:

@@ -333,3 +333,11 @@ def test_dashes_read_as_text_beside_a_cell_do_not_hide_the_rule():
     words = [Char("法", (210 * PT, y * PT, 240 * PT, (y + 30) * PT)) for y in (300, 500)]
     (rule,) = lines.dotted_rules(raster.PageImage(img, DPI), debris + words, [])
     assert rule.x0 / PT == pytest.approx(200, abs=2)
+
+
+def test_a_rule_read_as_text_is_dropped_and_text_beside_it_kept():
+    rule = Segment(100, 50, 100, 150)
+    read_as_one = Char("1", (96, 60, 104, 72), confidence=0.6)
+    real_one = Char("1", (99, 60, 109, 72))  # the rule runs through its rim: tight cell padding
+    word = Char("局", (94, 80, 106, 92))  # Han characters are never what a rule reads as
+    assert lines.drop_rule_readings([read_as_one, real_one, word], [rule]) == [real_one, word]

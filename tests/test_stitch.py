@@ -43,3 +43,9 @@ def test_a_header_repeated_with_an_ocr_slip_is_still_dropped():
     second = ruled_page(2, [50, 150, 250, 450], [["项目名称", "一绩效指标", "金额"], ["丁", "戊", "己"]])
     (table,) = stitch.stitch([first, second])
     assert table.grid() == [["项目名称", "绩效指标", "金额"], ["甲", "乙", "丙"], ["丁", "戊", "己"]]
+
+
+def test_page_numbers_with_specks_read_as_dots_are_page_furniture():
+    assert stitch.is_furniture("1 /.3")
+    assert stitch.is_furniture("- 2 -\n第 3 页，共 4 页")
+    assert not stitch.is_furniture("注：单位为万元")
