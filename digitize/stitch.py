@@ -19,8 +19,11 @@ from rapidfuzz.distance import Levenshtein
 from .model import Page, Table, text_grid
 from .textjoin import join_lines
 
+# Page numbers and continuation marks. A page number OCR misread on a worn page ("第1质",
+# "糖2氨") still is a short number with at most one character either side.
 PAGE_FURNITURE = re.compile(
-    r"^\s*(?:[-—–~\s]*\d+[-—–~\s]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+|page\s*\d+.*|续表.*|\(?续\)?)\s*$",
+    r"^\s*(?:[-—–~\s]*\d+[-—–~\s]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+|page\s*\d+.*|续表.*|\(?续\)?"
+    r"|\S?\s*\d{1,3}\s*\S?)\s*$",
     re.IGNORECASE,
 )
 SPECKS = re.compile(r"[.·,，。、'`‘’]")

@@ -46,6 +46,6 @@ def test_a_header_repeated_with_an_ocr_slip_is_still_dropped():
 
 
 def test_page_numbers_with_specks_read_as_dots_are_page_furniture():
-    assert stitch.is_furniture("1 /.3")
+    assert stitch.is_furniture("1 /.3") and stitch.is_furniture("第1质")
     assert stitch.is_furniture("- 2 -\n第 3 页，共 4 页")
     assert not stitch.is_furniture("注：单位为万元")
