@@ -22,6 +22,7 @@ DASH_THICKNESS = 2.5  # a piece of a broken rule is no thicker than this (a brac
 # as the rules closing a merged cell do. Strokes of neighbouring characters that happen to
 # line up are short and end in the open.
 LONE_RULE = 60.0
+SHORT_RULE_INK = 0.8  # share of a short rule's length that is ink; the rest bridged gaps
 # A short rule inside a character's box, short of this share of the box from its edges, is a
 # stroke of the character.
 STROKE_RIM = 0.1
@@ -67,7 +68,7 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     v_mask = _rule_mask(_candidates(labels, stats, False, px) & ~h_mask, False, px)
     pieces = _segments(h_mask, True, px, image.scale) + _segments(v_mask, False, px, image.scale)
     h, v = merge_segments(pieces, gap=GAP)
-    segments = _anchored(h, v)
+    segments = _anchored(h, v, dark, px)
     h = [s for s in segments if s.horizontal]
     v = [s for s in segments if not s.horizontal]
     for _ in range(2):  # a junction may have lost both rules' ends
@@ -251,8 +252,9 @@ def _snapped(segs: list[Segment], across: list[Segment]) -> list[Segment]:
     return out
 
 
-def _anchored(h: list[Segment], v: list[Segment]) -> list[Segment]:
-    """Long rules, and shorter ones that end on a kept rule across them."""
+def _anchored(h: list[Segment], v: list[Segment], dark: np.ndarray, px: float) -> list[Segment]:
+    """Long rules, and shorter ones that end on a kept rule across them and are mostly ink
+    (not strokes of a stamp's lettering bridged into a line)."""
 
     def touches(a: Segment, b: Segment) -> bool:
         # Does an end of `a` lie on `b`, or on its line short of a worn end (see _snapped)?
@@ -263,13 +265,25 @@ def _anchored(h: list[Segment], v: list[Segment]) -> list[Segment]:
                 and min(abs(a.y0 - b.y0), abs(a.y1 - b.y0)) <= TOUCH)
 
     kept = [s for s in h + v if max(s.x1 - s.x0, s.y1 - s.y0) >= LONE_RULE]
-    pending = [s for s in h + v if s not in kept]
+    pending = [s for s in h + v if s not in kept and _inked(s, dark, px) >= SHORT_RULE_INK]
     while True:
         found = [s for s in pending if any(k.horizontal != s.horizontal and touches(s, k) for k in kept)]
         if not found:
             return kept
         kept += found
         pending = [s for s in pending if s not in found]
+
+
+def _inked(s: Segment, dark: np.ndarray, px: float) -> float:
+    """Share of the rule's length with ink on its line (within a pixel or two)."""
+    reach = 2
+    if s.horizontal:
+        y = round(s.y0 * px)
+        along = dark[max(0, y - reach):y + reach + 1, round(s.x0 * px):round(s.x1 * px)].any(axis=0)
+    else:
+        x = round(s.x0 * px)
+        along = dark[round(s.y0 * px):round(s.y1 * px), max(0, x - reach):x + reach + 1].any(axis=1)
+    return float(along.mean()) if along.size else 0.0
 
 
 def _contrast_mask(grey: np.ndarray, px: float) -> np.ndarray:

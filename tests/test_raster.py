@@ -341,3 +341,18 @@ def test_a_rule_read_as_text_is_dropped_and_text_beside_it_kept():
     real_one = Char("1", (99, 60, 109, 72))  # the rule runs through its rim: tight cell padding
     word = Char("局", (94, 80, 106, 92))  # Han characters are never what a rule reads as
     assert lines.drop_rule_readings([read_as_one, real_one, word], [rule]) == [real_one, word]
+
+
+def test_a_short_rule_must_be_mostly_ink():
+    """Between two row rules, a solid short rule closes a cell; a column of a stamp's
+    lettering strokes, bridged into a line by morphology, does not."""
+    img = np.full(SIZE, 255, np.uint8)
+    for y in (200, 290):
+        cv2.line(img, (150, y), (1230, y), 0, 2)
+    for x in (150, 1230):
+        cv2.line(img, (x, 200), (x, 290), 0, 2)
+    cv2.line(img, (500, 200), (500, 290), 0, 2)
+    for y in range(201, 290, 16):  # strokes 6 px long with 10 px gaps
+        cv2.line(img, (800, y), (800, min(289, y + 6)), 0, 2)
+    h, v = rules_of(img)
+    assert [s.x0 / PT for s in v] == pytest.approx([150, 500, 1230], abs=1.5)
