@@ -106,8 +106,9 @@ def read_image(page: Page, engine: ocr.OcrEngine, doc: Document) -> raster.PageI
     with timed(doc, "ocr"):
         image = replace(image, grey=lines.erase_rules(image.grey, rule_mask))
         page.chars = engine.read(image.grey, image.scale)
-    page.segments = lines.finish_rules(page.segments, image, page.chars)
-    page.chars = lines.drop_rule_readings(page.chars, page.segments)
+    with timed(doc, "rules"):
+        page.segments = lines.finish_rules(page.segments, image, page.chars)
+        page.chars = lines.drop_rule_readings(page.chars, page.segments)
     page.source = f"ocr:{engine.name}"
     page.skew, page.turns = image.skew, image.turns
     page.image = None
