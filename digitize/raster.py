@@ -18,6 +18,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 ASSUMED_IMAGE_DPI = 300
 # Pages with text smaller than this (pixels of x-height band) are upscaled for OCR.
 MIN_TEXT_PX = 24
+# Upscaling stops at this resolution. The glyphs of a binarized page break into small blobs
+# that would ask for more, and the pixels cost memory and OCR time, not accuracy.
+MAX_UPSCALED_DPI = 450
 # Saturation from which a pixel counts as coloured ink (seals, stamps), fully from the second.
 SEAL_SATURATION = (30, 80)
 MAX_SKEW_DEG = 6.0
@@ -94,8 +97,8 @@ def clean(image: PageImage) -> PageImage:
         grey = rotate(grey, skew)
     dpi = image.dpi
     height = text_height(grey)
-    if height and height < MIN_TEXT_PX:
-        factor = min(3.0, MIN_TEXT_PX / height)
+    factor = min(3.0, MIN_TEXT_PX / height, MAX_UPSCALED_DPI / dpi) if height else 1.0
+    if factor > 1.0:
         grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         dpi *= factor
     return PageImage(grey=grey, dpi=dpi, skew=skew)
