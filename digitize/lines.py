@@ -71,21 +71,15 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     segments = _anchored(h, v, dark, px)
     h = [s for s in segments if s.horizontal]
     v = [s for s in segments if not s.horizontal]
-    for _ in range(2):  # a junction may have lost both rules' ends
-        h = _snapped(h, v)
-        v = _snapped(v, h)
-    return h + v, _pixels_of(h + v, h_mask | v_mask, image.scale)
+    segments = _snap_ends(h, v)
+    return segments, _pixels_of(segments, h_mask | v_mask, image.scale)
 
 
 def finish_rules(segments: list[Segment], image: PageImage, chars: list[Char]) -> list[Segment]:
     """The rules found before OCR, less strokes of the characters OCR read, plus the dotted
     rules that only show once the text is known."""
     segments = drop_strokes(segments, chars)
-    h, v = merge_segments(segments + dotted_rules(image, chars, segments), gap=GAP)
-    for _ in range(2):
-        h = _snapped(h, v)
-        v = _snapped(v, h)
-    return h + v
+    return _snap_ends(*merge_segments(segments + dotted_rules(image, chars, segments), gap=GAP))
 
 
 def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> list[Segment]:
@@ -227,6 +221,14 @@ def _pixels_of(segments: list[Segment], mask: np.ndarray, scale: float) -> np.nd
         x1, y1 = round(s.x1 / scale) + reach + 1, round(s.y1 / scale) + reach + 1
         out[y0:y1, x0:x1] = mask[y0:y1, x0:x1]
     return out
+
+
+def _snap_ends(h: list[Segment], v: list[Segment]) -> list[Segment]:
+    """Both sets of rules with their ends snapped to the rules across them."""
+    for _ in range(2):  # a junction may have lost both rules' ends
+        h = _snapped(h, v)
+        v = _snapped(v, h)
+    return h + v
 
 
 def _snapped(segs: list[Segment], across: list[Segment]) -> list[Segment]:
