@@ -48,6 +48,12 @@ INK_GREY = 160
 # from the direction classifier's vote over this many of the longest lines.
 ORIENT_DPI = 75
 ORIENT_LINES = 20
+# A line whose recognised characters stop this many line heights short of its ink has
+# lost a final mark (a 、，or ：that the crop's edge cut close); the line's last
+# TAIL_HEIGHTS heights are read again with a white margin.
+LOST_TAIL = 0.3
+TAIL_HEIGHTS = 2.5
+TAIL_MARKS = "、，,：:；;。"
 
 
 class OcrEngine(Protocol):
@@ -168,10 +174,9 @@ class RapidOcrEngine:
         boxes = self.engine.sorted_boxes(boxes[heights >= MIN_LINE_HEIGHT * np.median(heights)])
         crops = self.engine.get_crop_img_list(bgr, boxes)
         results, _ = self.engine.text_rec(crops, True)
-        chars: list[Char] = []
-        for box, crop, (text, score, word_info) in zip(boxes, crops, results, strict=True):
-            chars += self._line_chars(text, float(score), word_info, box, crop, scale)
-        return chars
+        lines = [self._line_chars(text, float(score), word_info, box, crop, scale)
+                 for box, crop, (text, score, word_info) in zip(boxes, crops, results, strict=True)]
+        return _without_overlaps(lines)
 
     def upright_turns(self, grey: np.ndarray, dpi: float) -> int:
         """Text lines standing on end mean a page turned by a quarter; once the lines lie
@@ -227,6 +232,7 @@ class RapidOcrEngine:
                 bx1, by1 = box.max(axis=0).astype(int)
                 if (covered[by0:by1, bx0:bx1] > 0).mean() < 0.3:
                     found.append(box[None])
+                    covered[by0:by1, bx0:bx1] = 255  # neighbouring blobs' crops may hold it too
         return np.concatenate(found)
 
     def _line_chars(self, text: str, score: float, word_info, box: np.ndarray, crop: np.ndarray,
@@ -244,7 +250,34 @@ class RapidOcrEngine:
             confidences = [score] * len(contents)
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
-        return line_chars(pieces, y0, y1, scale)
+        return line_chars(pieces + self._lost_mark(crop, text, pieces[-1][2] - x0, x0), y0, y1, scale)
+
+    def _lost_mark(self, crop: np.ndarray, text: str, read_x1: float, x0: float) -> list[Piece]:
+        """The mark at the end of a line the recogniser left out, as a piece, if any."""
+        h = crop.shape[0]
+        ink = np.flatnonzero((crop[:, :, 0] < INK_GREY).any(axis=0))
+        if not ink.size or ink[-1] - read_x1 < LOST_TAIL * h:
+            return []
+        tail = crop[:, max(0, crop.shape[1] - int(TAIL_HEIGHTS * h)):]
+        tail = cv2.copyMakeBorder(tail, 0, 0, h // 3, h * 2 // 3, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        [(read, score)], _ = self.engine.text_rec([tail], False)
+        if len(read) < 2 or read[-1] not in TAIL_MARKS or read[-2] != text[-1]:
+            return []
+        return [(read[-1], x0 + read_x1, x0 + float(ink[-1]) + 1, float(score))]
+
+
+def _without_overlaps(lines: list[list[Char]]) -> list[Char]:
+    """The characters of all lines, where detection boxes overlap read once: by the line
+    with more characters. Crops of neighbouring blobs may detect a line twice."""
+    kept = list(lines)
+    taken: list[tuple[float, float, float, float]] = []
+    for i in sorted(range(len(lines)), key=lambda i: -len(lines[i])):
+        kept[i] = [c for c in lines[i]
+                   if not any(x0 < c.cx < x1 and y0 < c.cy < y1 for x0, y0, x1, y1 in taken)]
+        if kept[i]:
+            taken.append((min(c.bbox[0] for c in kept[i]), kept[i][0].bbox[1],
+                          max(c.bbox[2] for c in kept[i]), kept[i][0].bbox[3]))
+    return [c for line in kept for c in line]
 
 
 def _standing(boxes: np.ndarray) -> bool:

@@ -86,6 +86,8 @@ def read_page(pdf: pymupdf.Document, index: int, dpi: float, force_ocr: bool) ->
         if not result.chars:
             result.segments = []
             result.image = raster.render_pdf_page(page, dpi)
+            # MuPDF keeps decoded page images for reuse, up to 256 MB; a page is rendered once.
+            pymupdf.TOOLS.store_shrink(100)
     except Exception as exc:  # a damaged content stream spoils only its own page
         result.error = f"cannot read page ({exc})"
     return result

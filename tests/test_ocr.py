@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,34 @@ def test_rapidocr_puts_no_spaces_inside_numbers():
 
 
 # ---------------------------------------------------------------- Tesseract
+
+
+def test_rapidocr_reads_again_a_mark_the_line_crop_cut_close():
+    # A detector box ending right at a line's last mark: the recogniser tends to leave it out.
+    text = "审结。8、"
+    grey, area = render_line(text)
+    chars = ocr.get_engine("rapidocr").read(grey, 72 / DPI)
+    assert "".join(c.text for c in chars) == text
+    px = DPI / 72
+    ink_x = np.flatnonzero((grey < ocr.INK_GREY).any(axis=0))
+    x0, x1 = int(area.x0 * px) - 10, int(ink_x[-1]) + 1
+    line = grey[int(area.y0 * px) - 5:int(area.y1 * px) + 5, x0:x1]
+    crop = np.ascontiguousarray(np.repeat(line[:, :, None], 3, axis=2))
+    eight = next(c for c in chars if c.text == "8")
+    engine = ocr.get_engine("rapidocr")
+    (mark, start, end, confidence), = engine._lost_mark(crop, text[:-1], eight.bbox[2] * px - x0, x0)
+    assert mark == "、" and eight.bbox[2] * px <= start < end <= x1 + 1 and 0 < confidence <= 1
+    # A line read to its end, or whose last reading the tail does not repeat, gets nothing.
+    assert engine._lost_mark(crop, text, x1 - x0, x0) == []
+    assert engine._lost_mark(crop, "审结。9", eight.bbox[2] * px - x0, x0) == []
+
+
+def test_a_line_detected_twice_is_read_once():
+    chars, _ = read("rapidocr", TITLE)
+    twice = ocr._without_overlaps([chars, list(chars)])
+    assert "".join(c.text for c in twice) == TITLE
+    shifted = [replace(c, bbox=(c.bbox[0], c.bbox[1] + 30, c.bbox[2], c.bbox[3] + 30)) for c in chars]
+    assert len(ocr._without_overlaps([chars, shifted])) == 2 * len(chars)  # a line below stays
 
 
 @needs_tesseract
