@@ -30,8 +30,6 @@ MISREAD_MARKS = str.maketrans(
     | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
-# The year of a document number is set in 〔〕 (GB/T 9704: "穗财政〔2021〕113号"); OCR reads [] or ().
-DOCUMENT_YEAR = re.compile(r"(?<=[\u3400-\u9fff])[\[［(（](\s*\d{4}\s*)[\]］)）](?=\s*\d+\s*号)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris.
 MIN_LINE_SCORE = 0.5
 # Detected boxes much lower than the page's typical line are specks.
@@ -104,8 +102,7 @@ def upright_turns(grey: np.ndarray, dpi: float) -> int:
 
 def fix_marks(text: str) -> str:
     """Undo the engines' usual misreadings of punctuation; keeps the text's length."""
-    text = STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
-    return DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
+    return STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
 
 
 # A run of recognised text on one line: (text, x0, x1, confidence), x in pixels.

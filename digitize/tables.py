@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import BBox, Cell, Char, Page, Segment, Table
-from .textjoin import cell_text, group_lines, line_text, strip_debris
+from .textjoin import cell_text, group_lines, line_text, tidy_ocr_text
 
 TOL = 2.5  # points: rules this close are the same rule
 DRIFT = 4.0  # points: boundaries this close are one; the pieces of a scanned rule drift apart
@@ -223,8 +223,12 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         # A gutter holding a hinted boundary is that boundary.
         gutters = [(a + b) / 2 for a, b in text_gutters(chars, row_y) if not any(a <= x <= b for x in hints)]
         col_x = cluster(col_x + hints + gutters)
-    if not inner_h:
-        row_y = cluster(row_y + text_row_breaks(chars))
+    text_breaks = []
+    if not inner_h or not inner_v:
+        # No column rules either: the row rules found are a frame's or remnants of worn ones,
+        # and text gaps between them are row boundaries too.
+        text_breaks = text_row_breaks(chars, row_y)
+        row_y = cluster(row_y + text_breaks)
     nrows, ncols = len(row_y) - 1, len(col_x) - 1
     if nrows * ncols < 2:
         return None
@@ -248,8 +252,10 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
 
     def joined_down(r: int, c: int) -> bool:
         y = row_y[r + 1]
-        # Without any interior row rule, rows come from text gaps and never merge.
-        return bool(inner_h) and covered(region.h, y, col_x[c], col_x[c + 1], False) <= 0.5
+        # Rows from text gaps never merge, nor do those of rules worn to remnants.
+        if not inner_h or text_breaks:
+            return False
+        return covered(region.h, y, col_x[c], col_x[c + 1], False) <= 0.5
 
     spans = merge_slots(nrows, ncols, joined_right, joined_down)
     slot_chars: dict[tuple[int, int], list[Char]] = {}
@@ -268,7 +274,7 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         cells.append(Cell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
-            text=cell_text(inside) if source == "text-layer" else strip_debris(cell_text(inside, False)),
+            text=cell_text(inside) if source == "text-layer" else tidy_ocr_text(cell_text(inside, False)),
             page=page_number, source=source,
             confidence=min((ch.confidence for ch in inside), default=1.0), chars=inside,
         ))
@@ -398,14 +404,14 @@ def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:
     return len(bands) <= (len(row_y) - 1) // 3
 
 
-def text_row_breaks(chars: list[Char]) -> list[float]:
-    """Row boundaries in a block without row rules: strips free of text across all
-    columns and clearly taller than the gap between wrapped lines."""
+def text_row_breaks(chars: list[Char], rules: list[float]) -> list[float]:
+    """Row boundaries where row rules are missing: strips free of text across all columns,
+    clearly taller than the gap between wrapped lines, and without a rule in them."""
     if not chars:
         return []
     size = sorted(c.size for c in chars)[len(chars) // 2]
     strips = free_strips([(c.bbox[1], c.bbox[3], i) for i, c in enumerate(chars)], 0.6 * size)
-    return [(a + b) / 2 for a, b in strips]
+    return [(a + b) / 2 for a, b in strips if not any(a <= y <= b for y in rules)]
 
 
 def attach_surrounding_text(tables: list[Table], page: Page) -> None:

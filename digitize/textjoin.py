@@ -94,6 +94,11 @@ def cell_text(chars: list[Char], infer_spaces: bool = True) -> str:
 NO_LINE_START = "，。、；：！？）】」』"
 
 
-def strip_debris(text: str) -> str:
-    """OCR'd cell text without the rule remains at its start."""
-    return text.lstrip(NO_LINE_START + " ")
+# The year of a document number is set in 〔〕 (GB/T 9704: "穗财政〔2021〕113号"); OCR reads
+# it as [], () or 【】, and the number may wrap within its cell.
+DOCUMENT_YEAR = re.compile(r"(?<=[\u3400-\u9fff])[\[［(（【〔](\s*\d{4}\s*)[\]］)）】〕](?=\s*\d+\s*号)")
+
+
+def tidy_ocr_text(text: str) -> str:
+    """OCR'd cell text without the rule remains at its start, document numbers' years in 〔〕."""
+    return DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text.lstrip(NO_LINE_START + " "))

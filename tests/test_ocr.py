@@ -137,11 +137,6 @@ def test_fix_marks_restores_chinese_stops_and_keeps_decimal_points():
     assert ocr.fix_marks("丶") == "、"
 
 
-def test_fix_marks_sets_a_document_number_year_in_its_brackets():
-    assert ocr.fix_marks("穗财政[2021]113号") == "穗财政〔2021〕113号"
-    assert ocr.fix_marks("财政(2020)76号") == "财政〔2020〕76号"
-    assert ocr.fix_marks("金额(2021)") == "金额(2021)"  # not a document number: no 号 after it
-
 
 # ---------------------------------------------------------------- image files
 

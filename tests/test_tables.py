@@ -59,3 +59,17 @@ def test_pieces_of_one_slanted_rule_a_few_points_apart_make_one_column_boundary(
              for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
     (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
     assert table.ncols == 3 and table.grid() == texts
+
+
+def test_rows_of_a_frame_whose_inner_rules_wore_away_come_from_text_gaps():
+    # Binarization left the frame and one stretch of a row rule; the row and column
+    # boundaries elsewhere show only as gaps in the text.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in (ROWS[0], ROWS[-1])]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[-1])]
+    segments.append(Segment(260.0, ROWS[2], 330.0, ROWS[2]))
+    texts = [["项目名称", "金额", "绩效目标"], ["甲", "1.00", "一"], ["乙", "2.00", "二"],
+             ["丙", "3.00", "三"]]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr"))
+    assert table.grid() == texts

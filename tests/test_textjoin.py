@@ -1,4 +1,4 @@
-from digitize.textjoin import join_lines, strip_debris, tidy_spaces
+from digitize.textjoin import join_lines, tidy_ocr_text, tidy_spaces
 
 
 def test_cjk_lines_join_without_space():
@@ -26,7 +26,14 @@ def test_spaces_between_latin_words_collapse_to_one():
 
 
 def test_rule_remains_at_the_start_of_an_ocr_cell_are_dropped():
-    assert strip_debris("！项目名称（资金使用单位）") == "项目名称（资金使用单位）"
-    assert strip_debris("：公共法律服务管理") == "公共法律服务管理"
-    assert strip_debris("一村（社区）一法律顾问") == "一村（社区）一法律顾问"  # 一 is a word, not a rule
-    assert strip_debris("（一）法律援助") == "（一）法律援助"
+    assert tidy_ocr_text("！项目名称（资金使用单位）") == "项目名称（资金使用单位）"
+    assert tidy_ocr_text("：公共法律服务管理") == "公共法律服务管理"
+    assert tidy_ocr_text("一村（社区）一法律顾问") == "一村（社区）一法律顾问"  # 一 is a word, not a rule
+    assert tidy_ocr_text("（一）法律援助") == "（一）法律援助"
+
+
+def test_tidy_ocr_text_sets_a_document_number_year_in_its_brackets():
+    assert tidy_ocr_text("穗财政[2021]113号") == "穗财政〔2021〕113号"
+    assert tidy_ocr_text("（区安排）穗财政【2020）76号经费") == "（区安排）穗财政〔2020〕76号经费"
+    assert tidy_ocr_text("穗财政〔2021]113号") == "穗财政〔2021〕113号"
+    assert tidy_ocr_text("金额(2021)") == "金额(2021)"  # not a document number: no 号 after it
