@@ -23,6 +23,12 @@ from .raster import PageImage
 from .textjoin import cell_text
 
 LOW_CONFIDENCE = 0.7  # cells with a character read less surely than this are flagged
+# OCR reads ≥ and ≤ as > and < with middling confidence, and targets are written with all four.
+SIGN_CONFIDENCE = 0.8
+SIGNS = set("<>≤≥")
+DOUBLED_HAN = re.compile(r"([\u4e00-\u9fff])\1")
+# A last sentence ends as the others do; OCR drops a final 。 after a figure, or adds a speck.
+SENTENCE_ENDS = ("。", "）", ")", "”", "】", "」", "；", ";")
 SECOND_OPINION_BELOW = 0.9  # cells read less surely than this are read again by the other engine
 CROP_MARGIN = 1.0  # points of the cell's box left off its crop, where the rules were
 AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -44,7 +50,8 @@ def flag_tables(tables: list[Table], terms: set[str] | frozenset[str] = frozense
     for table in tables:
         check_layout(table, terms)
         for cell in table.cells:
-            if cell.source.startswith("ocr") and cell.confidence < LOW_CONFIDENCE:
+            if cell.source.startswith("ocr") and (cell.confidence < LOW_CONFIDENCE or any(
+                    ch.text in SIGNS and ch.confidence < SIGN_CONFIDENCE for ch in cell.chars)):
                 _flag(cell, "low-confidence")
             if cell.source.startswith("ocr") and suspicious(cell.text):
                 _flag(cell, "suspicious-text")
@@ -88,10 +95,14 @@ def _terms_run_together(text: str, terms: set[str] | frozenset[str]) -> bool:
 
 
 def suspicious(text: str) -> bool:
-    """Does OCR'd text look wrong in a way print never does?"""
+    """Does OCR'd text look wrong in a way print seldom does? Brackets or quotes that do not
+    pair up, an item number without its 、, a character read twice over the seam of two
+    detected lines, a last sentence that does not end as the ones before it."""
     plain = unicodedata.normalize("NFKC", text)
     unpaired = any(plain.count(a) != plain.count(b) for a, b in PAIRS)
-    return unpaired or bool(BARE_ITEM_NUMBER.search(plain))
+    text = text.strip()
+    unfinished = "。" in text[:-1] and not text.endswith(SENTENCE_ENDS)
+    return unpaired or unfinished or bool(BARE_ITEM_NUMBER.search(plain) or DOUBLED_HAN.search(text))
 
 
 def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from digitize import checks
-from digitize.model import Cell, Table
+from digitize.model import Cell, Char, Table
 
 
 def table_of(grid: list[list[str]], source: str = "text-layer", confidence: float = 1.0) -> Table:
@@ -109,6 +109,21 @@ def test_ocr_text_with_a_lost_enumeration_mark_or_unpaired_brackets_is_flagged()
     assert flags(table_of(grid, source="ocr:rapidocr")) == {(0, 0): ["suspicious-text"],
                                                             (0, 1): ["suspicious-text"]}
     assert flags(table_of(grid)) == {}  # a text layer says what the document says
+
+
+def test_ocr_text_read_twice_over_a_seam_or_missing_its_last_stop_is_flagged():
+    grid = [["提升社区矫矫正工作", "年度指标值：95%。2、年度指标值：100%", "深入推进全面依法治国。",
+             "年度指标值：95%。2、产出指标：100%。"]]
+    assert flags(table_of(grid, source="ocr:rapidocr")) == {(0, 0): ["suspicious-text"],
+                                                            (0, 1): ["suspicious-text"]}
+
+
+def test_a_comparison_sign_read_with_middling_confidence_is_flagged():
+    table = table_of([["年度指标值：>4", "年度指标值：>90%"]], source="ocr:rapidocr")
+    for cell, sign_confidence in zip(table.cells, (0.75, 0.95), strict=True):
+        cell.chars = [Char(ch, (0, 0, 10, 10), 10, sign_confidence if ch == ">" else 0.99)
+                      for ch in cell.text]
+    assert flags(table) == {(0, 0): ["low-confidence"]}
 
 
 def test_two_headings_run_together_beside_an_empty_cell_are_flagged_as_layout():
