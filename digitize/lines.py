@@ -51,6 +51,7 @@ DOT_BAND = 1.5  # a trail's pieces lie this close to its line
 DOT_STRAIGHT = 0.3
 TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box OCR gives
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
+MID_GREY = (100, 200)  # grey levels neither black nor paper
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
 DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
 READING_RIM = 0.2  # a rule through a box short of this share from its sides runs through its glyph
@@ -87,32 +88,54 @@ def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> l
     morphology of find_rules: pieces outside the characters' boxes, lined up, together
     with the `known` rules (erased from `image`) that are stretches of the same trail."""
     px = image.dpi / 72.0
-    dark = _contrast_mask(image.grey, px)
+    faint = _contrast_mask(image.grey, px)
+    dark = faint.copy()
     dark[image.grey >= DOT_INK] = 0  # a seal whose colour was dropped leaves pale curves
-    _, _, stats, centres = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    stats, centres = stats[1:], centres[1:]
+    if _binarized(image.grey):
+        faint = dark  # its greys are only the soft edges of black blobs, which they would join
     text = np.zeros(dark.shape, bool)
     for c in _text_chars(chars):
         x0, y0, x1, y1 = c.bbox
         rim_x, rim_y = (x1 - x0) * TEXT_RIM, (y1 - y0) * TEXT_RIM
         x0, y0, x1, y1 = (round(v * px) for v in (x0 - rim_x, y0 - rim_y, x1 + rim_x, y1 + rim_y))
         text[max(0, y0):y1, max(0, x0):x1] = True
-    clear = ~text[centres[:, 1].astype(int), centres[:, 0].astype(int)]
-    stats, centres = stats[clear], centres[clear]
+    blobs = [_blobs_clear_of(mask, text) for mask in (dark, faint)]
     found = []
     for horizontal in (True, False):
-        start, along, across = (0, 2, 3) if horizontal else (1, 3, 2)
-        thin = stats[:, across] <= MAX_THICKNESS * px
         rules = [(s.y0, s.x0, s.x1) if horizontal else (s.x0, s.y0, s.y1)
                  for s in known if s.horizontal == horizontal]
-        pieces = np.concatenate([
-            np.column_stack([centres[thin, 1 if horizontal else 0],
-                             stats[thin, start], stats[thin, start] + stats[thin, along]]),
-            np.asarray(rules, float).reshape(-1, 3) * px])
+        lines = np.asarray([r[0] for r in rules], float) * px
+        # Along the line of a rule already found, a faint print's dashes count in full.
+        dark_pieces, faint_pieces = (_thin_pieces(*b, horizontal, px) for b in blobs)
+        on_rule = [np.abs(p[:, 0, None] - lines[None, :]).min(axis=1, initial=np.inf) <= DOT_BAND * px
+                   for p in (dark_pieces, faint_pieces)]
+        pieces = np.concatenate([dark_pieces[~on_rule[0]], faint_pieces[on_rule[1]],
+                                 np.asarray(rules, float).reshape(-1, 3) * px])
         for line, a, b in _trails(pieces, dark.shape[0 if horizontal else 1], px):
             line, a, b = line * image.scale, a * image.scale, b * image.scale
             found.append(Segment(a, line, b, line) if horizontal else Segment(line, a, line, b))
     return found
+
+
+def _binarized(grey: np.ndarray) -> bool:
+    """Is the page black and white? Most of the print of a grey scan is mid grey."""
+    ink = grey[grey < MID_GREY[1]]
+    return ink.size > 0 and float((ink > MID_GREY[0]).mean()) < 0.5
+
+
+def _blobs_clear_of(mask: np.ndarray, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stats and centres of the blobs of `mask` whose centre lies outside the text."""
+    _, _, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    clear = ~text[centres[1:, 1].astype(int), centres[1:, 0].astype(int)]
+    return stats[1:][clear], centres[1:][clear]
+
+
+def _thin_pieces(stats: np.ndarray, centres: np.ndarray, horizontal: bool, px: float) -> np.ndarray:
+    """The blobs thin enough to be pieces of a rule, as rows (line, start, end) in pixels."""
+    start, along, across = (0, 2, 3) if horizontal else (1, 3, 2)
+    thin = stats[:, across] <= MAX_THICKNESS * px
+    return np.column_stack([centres[thin, 1 if horizontal else 0],
+                            stats[thin, start], stats[thin, start] + stats[thin, along]]).astype(float)
 
 
 def _text_chars(chars: list[Char]) -> list[Char]:

@@ -324,6 +324,18 @@ def test_dotted_rules_are_found_and_text_or_pale_curves_are_not():
     assert v.y0 / PT == pytest.approx(150, abs=15) and v.y1 / PT == pytest.approx(800, abs=15)
 
 
+def test_faint_dashes_continue_a_rule_found_on_their_line_only():
+    rng = np.random.default_rng(5)
+    img = np.full(SIZE, 255, np.uint8)
+    # A grey scan: the rule was found from x = 600 on (and erased); towards the left it is
+    # printed so faintly that only pale dashes are left.
+    dotted_line(img, 300, 150, 600, rng, dash=(10, 30), gap=(10, 40), grey=175)
+    dotted_line(img, 500, 150, 600, rng, dash=(10, 30), gap=(10, 40), grey=175)
+    known = Segment(600 * PT, 300 * PT, 1230 * PT, 300 * PT)
+    found = lines.dotted_rules(raster.PageImage(img, DPI), [], [known])
+    assert [(round(s.y0 / PT), round(s.x0 / PT)) for s in found if s.horizontal] == [(300, 150)]
+
+
 def test_dashes_read_as_text_beside_a_cell_do_not_hide_the_rule():
     rng = np.random.default_rng(3)
     img = np.full(SIZE, 255, np.uint8)
