@@ -223,10 +223,10 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         # A gutter holding a hinted boundary is that boundary.
         gutters = [(a + b) / 2 for a, b in text_gutters(chars, row_y) if not any(a <= x <= b for x in hints)]
         col_x = cluster(col_x + hints + gutters)
-    text_breaks = []
+    text_breaks: list[float] = []
     if not inner_h or not inner_v:
-        # No column rules either: the row rules found are a frame's or remnants of worn ones,
-        # and text gaps between them are row boundaries too.
+        # Without interior row rules, rows come from text gaps; without column rules, the row
+        # rules found may be the remnants of worn ones, and text gaps between them count too.
         text_breaks = text_row_breaks(chars, row_y)
         row_y = cluster(row_y + text_breaks)
     nrows, ncols = len(row_y) - 1, len(col_x) - 1
