@@ -99,14 +99,15 @@ def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> l
         rim_x, rim_y = (x1 - x0) * TEXT_RIM, (y1 - y0) * TEXT_RIM
         x0, y0, x1, y1 = (round(v * px) for v in (x0 - rim_x, y0 - rim_y, x1 + rim_x, y1 + rim_y))
         text[max(0, y0):y1, max(0, x0):x1] = True
-    blobs = [_blobs_clear_of(mask, text) for mask in (dark, faint)]
+    dark_blobs = _blobs_clear_of(dark, text)
+    faint_blobs = dark_blobs if faint is dark else _blobs_clear_of(faint, text)
     found = []
     for horizontal in (True, False):
         rules = [(s.y0, s.x0, s.x1) if horizontal else (s.x0, s.y0, s.y1)
                  for s in known if s.horizontal == horizontal]
         lines = np.asarray([r[0] for r in rules], float) * px
         # Along the line of a rule already found, a faint print's dashes count in full.
-        dark_pieces, faint_pieces = (_thin_pieces(*b, horizontal, px) for b in blobs)
+        dark_pieces, faint_pieces = (_thin_pieces(*b, horizontal, px) for b in (dark_blobs, faint_blobs))
         on_rule = [np.abs(p[:, 0, None] - lines[None, :]).min(axis=1, initial=np.inf) <= DOT_BAND * px
                    for p in (dark_pieces, faint_pieces)]
         pieces = np.concatenate([dark_pieces[~on_rule[0]], faint_pieces[on_rule[1]],
