@@ -14,6 +14,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from . import glyphs
 from .errors import MissingDependencyError
 from .model import Char
 
@@ -30,6 +31,8 @@ MISREAD_MARKS = str.maketrans(
     | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
+# A point followed by three digits and another point separates thousands: "5.576.21" is 5,576.21.
+THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris.
 MIN_LINE_SCORE = 0.5
 # Detected boxes much lower than the page's typical line are specks.
@@ -52,9 +55,12 @@ ORIENT_LINES = 20
 LOST_TAIL = 0.3
 TAIL_HEIGHTS = 2.5
 TAIL_MARKS = "、，,：:；;。"
-# A full stop is a ring this size against the line's typical blob, and is read this surely.
-STOP_SIZE = (0.2, 0.55)
-STOP_CONFIDENCE = 0.8
+# A gap this many character widths between two recognised characters may hold a mark the
+# recogniser skipped (a 、 after a figure).
+INNER_GAP = 0.8
+# A mark judged by its shape (glyphs.py) is read this surely.
+SHAPE_CONFIDENCE = 0.8
+SHAPE_JUDGED = {*glyphs.BARRED, *glyphs.QUOTES, "·"}
 
 
 class OcrEngine(Protocol):
@@ -105,7 +111,7 @@ def upright_turns(grey: np.ndarray, dpi: float) -> int:
 
 def fix_marks(text: str) -> str:
     """Undo the engines' usual misreadings of punctuation; keeps the text's length."""
-    return STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS))
+    return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS)))
 
 
 # A run of recognised text on one line: (text, x0, x1, confidence), x in pixels.
@@ -250,6 +256,7 @@ class RapidOcrEngine:
             confidences = [score] * len(contents)
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
+        pieces = _judged_by_shape(crop[:, :, 0], pieces, x0)
         return line_chars(pieces + self._lost_mark(crop, text, pieces[-1][2] - x0, x0), y0, y1, scale)
 
     def _lost_mark(self, crop: np.ndarray, text: str, read_x1: float, x0: float) -> list[Piece]:
@@ -259,38 +266,60 @@ class RapidOcrEngine:
         if not ink.size:
             return []
         if text[-1].isalnum() or text[-1] == "%":
-            stop = _final_stop(crop[:, :, 0])
+            stop = glyphs.final_stop(crop[:, :, 0])
             if stop is not None:
-                return [("。", x0 + stop[0], x0 + stop[1], STOP_CONFIDENCE)]
+                return [("。", x0 + stop[0], x0 + stop[1], SHAPE_CONFIDENCE)]
         if ink[-1] - read_x1 < LOST_TAIL * h:
             return []
-        tail = crop[:, max(0, crop.shape[1] - int(TAIL_HEIGHTS * h)):]
-        tail = cv2.copyMakeBorder(tail, 0, 0, h // 3, h * 2 // 3, cv2.BORDER_CONSTANT, value=(255, 255, 255))
-        [(read, score)], _ = self.engine.text_rec([tail], False)
+        read, score = self._read_padded(crop[:, max(0, crop.shape[1] - int(TAIL_HEIGHTS * h)):])
         if len(read) < 2 or read[-1] not in TAIL_MARKS or read[-2] != text[-1]:
             return []
-        return [(read[-1], x0 + read_x1, x0 + float(ink[-1]) + 1, float(score))]
+        return [(read[-1], x0 + read_x1, x0 + float(ink[-1]) + 1, score)]
+
+    def _read_padded(self, image: np.ndarray) -> tuple[str, float]:
+        """The recogniser's reading of part of a line, given a white margin: at a crop's
+        edge it leaves marks out."""
+        h = image.shape[0]
+        image = cv2.copyMakeBorder(image, 0, 0, h // 3, h * 2 // 3, cv2.BORDER_CONSTANT, value=(255,) * 3)
+        [(read, score)], _ = self.engine.text_rec([image], False)
+        return read, float(score)
 
 
-def _final_stop(grey: np.ndarray) -> tuple[float, float] | None:
-    """The x extent of a full stop ending a line crop, if its last blob is one: a small ring
-    standing alone in its columns. The recogniser often leaves out a 。 after a figure."""
-    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if count < 3:
-        return None
-    last = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH]))
-    x, y, w, h, _ = stats[last]
-    glyph = float(np.median(np.delete(stats[1:, cv2.CC_STAT_HEIGHT], last - 1)))
-    if not (STOP_SIZE[0] * glyph <= min(w, h) and max(w, h) <= STOP_SIZE[1] * glyph and 0.6 <= w / h <= 1.6):
-        return None
-    if (ink[:, x:x + w].astype(bool) & (labels[:, x:x + w] != last)).any():
-        return None  # the ring of a % or the counter of a digit has more ink above or below it
-    ring = (labels[y:y + h, x:x + w] == last).astype(np.uint8)
-    _, hierarchy = cv2.findContours(ring, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None or not (hierarchy[0][:, 3] >= 0).any():
-        return None  # no hole: a comma or a speck
-    return float(x), float(x + w)
+def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
+    """The line's pieces judged again by their shape in the crop: comparison signs, quotes
+    and middle dots; a 、 the recogniser skipped between two pieces (after a figure, mostly)
+    put back; an unsure mark with no ink under it (a guess at the gap between two cells'
+    texts) dropped."""
+    han_widths = [end - start for text, start, end, _ in pieces if "\u3400" <= text <= "\u9fff"]
+    gap = INNER_GAP * float(np.median(han_widths)) if han_widths else np.inf
+
+    def doubtful(i: int) -> bool:
+        text, start, _, confidence = pieces[i]
+        return (text in SHAPE_JUDGED or (text in TAIL_MARKS and confidence < MIN_LINE_SCORE)
+                or (i > 0 and start - pieces[i - 1][2] >= gap))
+
+    if not any(doubtful(i) for i in range(len(pieces))):
+        return pieces
+    line = glyphs.LineInk.of(grey)
+    judged = []
+    for i, (text, start, end, confidence) in enumerate(pieces):
+        if i and start - pieces[i - 1][2] >= gap:
+            mark = glyphs.skipped_comma(line, pieces[i - 1][2] - x0, start - x0)
+            if mark:
+                judged.append(("、", x0 + mark[0], x0 + mark[1], SHAPE_CONFIDENCE))
+        if text in TAIL_MARKS and confidence < MIN_LINE_SCORE and not line.blobs_near(start - x0, end - x0):
+            continue
+        shape = None
+        if text in glyphs.BARRED:
+            shape = glyphs.comparison_sign(line, text, start - x0, end - x0)
+            shape = None if shape == text else shape  # a plain sign may still have lost its bar
+        elif text in glyphs.QUOTES:
+            shape = glyphs.quote_form(line, start - x0, end - x0)
+        elif text == "·" and glyphs.is_full_stop(line, start - x0, end - x0):
+            shape = "。"
+        judged.append((shape, start, end, max(confidence, SHAPE_CONFIDENCE)) if shape else
+                      (text, start, end, confidence))
+    return judged
 
 
 def _without_overlaps(lines: list[list[Char]]) -> list[Char]:

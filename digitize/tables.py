@@ -18,6 +18,9 @@ DRIFT = 4.0  # points: boundaries this close are one; the pieces of a scanned ru
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
+SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
+CLOSING_MARKS = set("，。、；：！？）】」』》”")
+OPENING_MARKS = set("（【「『《“")
 
 
 @dataclass
@@ -371,17 +374,30 @@ def _runs(joins: list[bool], chars: list[Char], col_x: list[float], y0: float, y
 def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
     """Does a line of text run across x between y0 and y1 (touching glyphs on both sides)?
     Glyphs touch when the gap is under half a glyph's width (an OCR line box stretched over two
-    cells' lines is taller than its glyphs)."""
-    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - c.size < x < c.bbox[2] + c.size]
+    cells' lines is taller than its glyphs). A glyph read unsurely may be the recogniser's
+    guess at the gap between two cells' texts, and counts for nothing."""
+    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - c.size < x < c.bbox[2] + c.size
+            and c.confidence >= SURE_GLYPH]
     for a in near:
-        if a.bbox[0] < x - 1 < x + 1 < a.bbox[2]:
+        a0, a1 = _ink_span(a)
+        if a0 < x - 1 < x + 1 < a1:
             return True
         touching = 0.5 * min(a.size, a.bbox[2] - a.bbox[0])
         for b in near:
-            gap = b.bbox[0] - a.bbox[2]
-            if a.bbox[2] <= x <= b.bbox[0] and gap < touching and abs(a.cy - b.cy) < 0.5 * a.size:
+            b0 = _ink_span(b)[0]
+            if a1 <= x <= b0 and b0 - a1 < touching and abs(a.cy - b.cy) < 0.5 * a.size:
                 return True
     return False
+
+
+def _ink_span(ch: Char) -> tuple[float, float]:
+    """Where a glyph's ink lies across: a full-width closing mark in the left half of its
+    box, an opening one in the right half."""
+    if ch.text in CLOSING_MARKS:
+        return ch.bbox[0], ch.cx
+    if ch.text in OPENING_MARKS:
+        return ch.cx, ch.bbox[2]
+    return ch.bbox[0], ch.bbox[2]
 
 
 def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) -> bool:

@@ -103,23 +103,6 @@ def test_rapidocr_reads_again_a_mark_the_line_crop_cut_close():
     assert engine._lost_mark(crop, "审结。9", eight.bbox[2] * px - x0, x0) == []
 
 
-def line_crop(text):
-    grey, area = render_line(text)
-    px = DPI / 72
-    return grey[int(area.y0 * px) - 5:int(area.y1 * px) + 5, int(area.x0 * px) - 5:int(area.x1 * px) + 5], px
-
-
-@pytest.mark.parametrize(("text", "stop"), [("创建率100%。", True), ("创建率100%", False), ("第4/4", False),
-                                            ("不低于85%，", False), ("考核评估", False)])
-def test_a_full_stop_ending_a_line_is_found_by_its_ring(text, stop):
-    crop, px = line_crop(text)
-    found = ocr._final_stop(crop)
-    assert (found is not None) == stop
-    if stop:
-        ink_x = np.flatnonzero((crop < ocr.INK_GREY).any(axis=0))
-        assert found[1] == pytest.approx(ink_x[-1] + 1, abs=2) and found[1] - found[0] < 0.6 * SIZE * px
-
-
 def test_a_line_detected_twice_is_read_once():
     chars, _ = read("rapidocr", TITLE)
     twice = ocr._without_overlaps([chars, list(chars)])

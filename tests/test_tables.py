@@ -1,5 +1,7 @@
 """Table grids from ruling lines and characters (the same for a text layer and for OCR)."""
 
+from dataclasses import replace
+
 from digitize import tables
 from digitize.model import Char, Page, Segment
 
@@ -34,6 +36,19 @@ def test_a_gutter_between_two_cells_read_as_one_ocr_line_is_no_run_of_text():
     assert not tables.text_spans(line, 520, 363, 536)
     word = [Char("化", (496.6, 437.3, 506.6, 455.0), 17.7), Char("解", (507.1, 437.3, 517.2, 455.0), 17.7)]
     assert tables.text_spans(word, 506.8, 363, 536)  # glyphs of one word do run across
+
+
+def test_a_closing_mark_or_an_unsure_glyph_at_a_gutter_is_no_run_of_text():
+    # The box of a full-width ）reaches past the gutter at x = 325; its ink lies in the box's left half.
+    line = [Char("台", (309.6, 346.8, 317.3, 358.8), 12.1), Char("）", (317.3, 346.8, 326.9, 358.8), 12.1),
+            Char("的", (332.4, 346.8, 340.8, 358.8), 12.1)]
+    assert not tables.text_spans(line, 325, 317, 437)
+    assert tables.text_spans(line, 319.5, 317, 437)
+    # A comma the recogniser guessed at in the gap between two cells' texts.
+    guess = [Char("司", (203.8, 82.7, 211.9, 93.9), 11.2), Char("，", (216.2, 82.7, 224.4, 93.9), 11.2, 0.39),
+             Char("一", (228.5, 82.7, 236.9, 93.9), 11.2)]
+    assert not tables.text_spans(guess, 218, 81, 110)
+    assert tables.text_spans([replace(c, confidence=1.0) for c in guess], 218, 81, 110)
 
 
 def test_a_column_of_the_previous_page_is_kept_where_one_ocr_line_runs_across_it():

@@ -1,0 +1,107 @@
+"""Glyph shapes in rendered line images: marks the recogniser skips or confuses."""
+
+import numpy as np
+import pymupdf
+import pytest
+
+from digitize import glyphs, ocr
+
+DPI = 300
+SIZE = 12.0  # font size, points
+LEFT = 10.0  # points
+
+
+def px(em: float) -> float:
+    """An x position given in character widths from the line's start, in pixels."""
+    return (LEFT + em * SIZE) * DPI / 72
+
+
+def set_line(*glyph_places: tuple[str, float], drawn=None) -> np.ndarray:
+    """Glyphs set at chosen places ((text, x in character widths) pairs) in 12 pt Chinese
+    type, plus strokes `drawn` as (((x, y), ...), width): points in character widths from the
+    baseline, width in points. The grey line image at 300 dpi."""
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=200, height=30)
+        for text, x in glyph_places:
+            page.insert_text((LEFT + x * SIZE, 22), text, fontname="china-s", fontsize=SIZE)
+        for points, width in drawn or []:
+            page.draw_polyline([(LEFT + x * SIZE, 22 - y * SIZE) for x, y in points], width=width)
+        pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+
+
+@pytest.mark.parametrize(("places", "read_at", "form"), [
+    ([("的", 0), ('"', 1.05), ("第", 1.5)], 1.05, '"'),  # a straight quote takes half a character
+    ([("的", 0), ("“", 1.6), ("第", 2.0)], 1.6, "“"),  # a curly one a whole character, at its side
+    ([("的", 0), ("”", 1.0), ("第", 2.0)], 1.0, "”"),
+    ([("的", 0), ("”", 1.0), ("第", 1.33)], 1.0, None),  # set narrow, as proportional fonts do
+    ([("的", 0), ("“", 1.0)], 1.0, None),  # at the line's end
+])
+def test_straight_and_curly_quotes_are_told_by_the_slot_they_take(places, read_at, form):
+    line = glyphs.LineInk.of(set_line(*places))
+    assert glyphs.quote_form(line, px(read_at), px(read_at + 0.4)) == form
+
+
+# ≥ as 楷体 draws it: a bold bar leans against the lower arm, and the recogniser reads a >.
+ARMS = ([(1.1, 0.55), (1.5, 0.35), (1.1, 0.15)], 0.9)
+LEANING_BAR = ([(1.07, 0.06), (1.47, 0.26)], 1.4)
+
+
+def mirrored(stroke):
+    points, width = stroke
+    return [(2.6 - x, y) for x, y in points], width
+
+
+@pytest.mark.parametrize(("sign", "drawn", "read"), [
+    (">", [ARMS, LEANING_BAR], "≥"),
+    (">", [ARMS], ">"),
+    ("<", [mirrored(ARMS), mirrored(LEANING_BAR)], "≤"),
+])
+def test_a_comparison_sign_with_a_leaning_bar_is_read_with_its_bar(sign, drawn, read):
+    line = glyphs.LineInk.of(set_line(("值", 0), ("100", 1.6), drawn=drawn))
+    assert glyphs.comparison_sign(line, sign, px(1.05), px(1.55)) == read
+
+
+def test_a_typeset_greater_than_sign_stays_as_read():
+    line = glyphs.LineInk.of(set_line(("值", 0), (">", 1.0), ("95%", 1.6)))
+    assert glyphs.comparison_sign(line, ">", px(1.0), px(1.55)) == ">"
+
+
+@pytest.mark.parametrize(("mark", "found"), [("、", True), ("，", False), ("", False)])
+def test_an_enumeration_comma_skipped_after_a_figure_is_found_in_the_gap(mark, found):
+    line = glyphs.LineInk.of(set_line(("2", 0), (mark, 0.55), ("满", 1.55)))
+    extent = glyphs.skipped_comma(line, px(0.55), px(1.55))
+    assert (extent is not None) == found
+    if found:
+        assert px(0.55) <= extent[0] < extent[1] <= px(1.55)
+
+
+@pytest.mark.parametrize(("text", "stop"), [("21。", True), ("12·", False)])
+def test_a_middle_dot_that_is_a_ring_is_a_full_stop(text, stop):
+    line = glyphs.LineInk.of(set_line((text, 0)))
+    assert glyphs.is_full_stop(line, px(1.3), px(2.3)) == stop
+
+
+@pytest.mark.parametrize(("text", "stop"), [("创建率100%。", True), ("创建率100%", False), ("第4/4", False),
+                                            ("不低于85%，", False), ("考核评估", False)])
+def test_a_full_stop_ending_a_line_is_found_by_its_ring(text, stop):
+    grey = set_line((text, 0))
+    found = glyphs.final_stop(grey)
+    assert (found is not None) == stop
+    if stop:
+        ink_x = np.flatnonzero((grey < ocr.INK_GREY).any(axis=0))
+        assert found[1] == pytest.approx(ink_x[-1] + 1, abs=2) and found[1] - found[0] < 0.6 * SIZE * DPI / 72
+
+
+def test_a_line_gets_its_skipped_comma_and_loses_a_guessed_mark():
+    grey = set_line(("第", 0), ("2", 1.0), ("、", 1.55), ("满", 2.55), ("意", 3.55), ("一", 6.0))
+    pieces = [("第", px(0), px(1), 1.0), ("2", px(1), px(1.5), 1.0), ("满", px(2.55), px(3.55), 1.0),
+              ("意", px(3.55), px(4.55), 1.0), ("，", px(5.0), px(5.6), 0.39), ("一", px(6.0), px(7.0), 1.0)]
+    judged = ocr._judged_by_shape(grey, pieces, 0.0)
+    assert "".join(text for text, *_ in judged) == "第2、满意一"
+
+
+def test_thousands_read_with_a_point_get_their_comma():
+    assert ocr.fix_marks("5.576.21") == "5,576.21"
+    assert ocr.fix_marks("1.234.567.89") == "1,234,567.89"
+    assert ocr.fix_marks("3.14") == "3.14" and ocr.fix_marks("2021.10.12") == "2021.10.12"
