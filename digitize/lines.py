@@ -23,6 +23,12 @@ DASH_THICKNESS = 2.5  # a piece of a broken rule is no thicker than this (a brac
 # line up are short and end in the open.
 LONE_RULE = 60.0
 SHORT_RULE_INK = 0.8  # share of a short rule's length that is ink; the rest bridged gaps
+# Strokes of characters lined up row under row are told from a rule by the paper beside the
+# rules they cross (CLEAR_OF_RULE points from the crossing), at this share of at least
+# CROSSINGS_TO_JUDGE crossings.
+CLEAR_OF_RULE = (0.9, 1.6)
+CLEAR_SHARE = 0.75
+CROSSINGS_TO_JUDGE = 3
 # A short rule inside a character's box, short of this share of the box from its edges, is a
 # stroke of the character.
 STROKE_RIM = 0.1
@@ -72,6 +78,8 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     segments = _anchored(h, v, dark, px)
     h = [s for s in segments if s.horizontal]
     v = [s for s in segments if not s.horizontal]
+    h, v = ([s for s in rules if not _strokes_lined_up(s, across, dark, px)]
+            for rules, across in ((h, v), (v, h)))
     segments = _snap_ends(h, v)
     return segments, _pixels_of(segments, h_mask | v_mask, image.scale)
 
@@ -298,6 +306,32 @@ def _anchored(h: list[Segment], v: list[Segment], dark: np.ndarray, px: float) -
             return kept
         kept += found
         pending = [s for s in pending if s not in found]
+
+
+def _strokes_lined_up(s: Segment, across: list[Segment], dark: np.ndarray, px: float) -> bool:
+    """Is `s` the strokes of characters lined up row under row (the 1s of "301" down a column)
+    rather than a rule? Text keeps clear of the rules across it, so beside most crossings
+    such strokes leave paper, where a rule, even a worn one, has ink."""
+    start, end, line = _along(s)
+    crossings = [at for a_start, a_end, at in map(_along, across)
+                 if a_start - ALIGN <= line <= a_end + ALIGN and start + 2 * ALIGN < at < end - 2 * ALIGN]
+    if len(crossings) < CROSSINGS_TO_JUDGE:
+        return False
+    line = round(line * px)
+    band = dark[line - 2:line + 3] if s.horizontal else dark[:, line - 2:line + 3].T
+    inked = band.any(axis=0)
+    near, far = round(CLEAR_OF_RULE[0] * px), round(CLEAR_OF_RULE[1] * px)
+    clear = 0
+    for at in crossings:
+        at = round(at * px)
+        beside = np.concatenate([inked[max(0, at - far):at - near], inked[at + near:at + far]])
+        clear += beside.size > 0 and beside.mean() < 0.5
+    return clear >= CLEAR_SHARE * len(crossings)
+
+
+def _along(s: Segment) -> tuple[float, float, float]:
+    """Where a rule starts and ends along its direction, and its line across."""
+    return (s.x0, s.x1, s.y0) if s.horizontal else (s.y0, s.y1, s.x0)
 
 
 def _inked(s: Segment, dark: np.ndarray, px: float) -> float:

@@ -2,9 +2,10 @@
 
 import cv2
 import numpy as np
+import pymupdf
 import pytest
 
-from digitize import lines, raster, tables
+from digitize import lines, pipeline, raster, tables
 from digitize.model import Char, Page, Segment
 
 DPI = 200
@@ -368,3 +369,25 @@ def test_a_short_rule_must_be_mostly_ink():
         cv2.line(img, (800, y), (800, min(289, y + 6)), 0, 2)
     h, v = rules_of(img)
     assert [s.x0 / PT for s in v] == pytest.approx([150, 500, 1230], abs=1.5)
+
+
+def test_digits_lined_up_down_a_column_are_no_rule(tmp_path):
+    # The 1s of "301" in rows one below another line up into what looks like a broken
+    # vertical rule; a rule through them would split the column and take the 1s away.
+    rows = [["类", "款", "科目名称"]] + [["301", f"{k:02d}", "工资福利支出"] for k in (1, 2, 7, 8, 9, 10, 12)]
+    cols, top, height = [60, 120, 160, 280], 60, 14.6
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=340, height=200)
+        for r in range(len(rows) + 1):
+            page.draw_line((cols[0], top + r * height), (cols[-1], top + r * height), width=0.6)
+        for x in cols:
+            page.draw_line((x, top), (x, top + len(rows) * height), width=0.6)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                width = pymupdf.get_text_length(text, fontname="china-s", fontsize=9)
+                x = (cols[c] + cols[c + 1] - width) / 2
+                page.insert_text((x, top + r * height + 10.5), text, fontname="china-s", fontsize=9)
+        path = tmp_path / "table.png"
+        page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY).save(path)
+    (table,) = pipeline.extract(path).pages[0].tables
+    assert table.grid() == rows
