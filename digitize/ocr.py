@@ -33,8 +33,10 @@ MISREAD_MARKS = str.maketrans(
 STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
 # A point followed by three digits and another point separates thousands: "5.576.21" is 5,576.21.
 THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
-# Lines read with less confidence than this are specks, seal remnants or rule debris.
+# Lines read with less confidence than this are specks, seal remnants or rule debris; so
+# are lines of one character read less surely than the second.
 MIN_LINE_SCORE = 0.5
+MIN_GLYPH_SCORE = 0.8
 # Detected boxes much lower than the page's typical line are specks.
 MIN_LINE_HEIGHT = 0.5
 # Text detection runs on a copy at this resolution (dots per inch of the printed page);
@@ -229,7 +231,7 @@ class RapidOcrEngine:
         count, _, stats, _ = cv2.connectedComponentsWithStats(blobs)
         found = [np.zeros((0, 4, 2), np.float32)]
         for x, y, w, h, _area in stats[1:]:
-            if h < 0.6 * line_h or w < 2 * line_h:
+            if h < 0.6 * line_h or w < 1.2 * line_h:  # a lone glyph smears to 1.5 line heights
                 continue
             pad = int(line_h / 2)
             x0, y0 = max(0, x - pad), max(0, y - pad)
@@ -245,7 +247,7 @@ class RapidOcrEngine:
                     scale: float) -> list[Char]:
         x0, y0 = float(box[:, 0].min()), float(box[:, 1].min())
         x1, y1 = float(box[:, 0].max()), float(box[:, 1].max())
-        if not text.strip() or score < MIN_LINE_SCORE:
+        if not text.strip() or score < (MIN_GLYPH_SCORE if len(text.strip()) == 1 else MIN_LINE_SCORE):
             return []
         recognised = [(text, score, word_info)]
         _, _, boxes, contents, confidences = self.engine.cal_rec_boxes([crop], [box], recognised)[0]

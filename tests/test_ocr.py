@@ -204,3 +204,32 @@ def test_corrupt_image_file_is_bad_input(tmp_path, capsys):
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and str(broken) in errors[0]
     assert not list((tmp_path / "out").glob("*.csv"))
+
+
+def test_a_lone_glyph_the_first_detection_missed_is_looked_for_again():
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=300, height=60)
+        page.insert_text((20, 26), TITLE, fontname="china-s", fontsize=SIZE)
+        page.insert_text((250, 50), "4", fontname="china-s", fontsize=SIZE)
+        pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
+    grey = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+    bgr = np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+    engine = ocr.get_engine("rapidocr")
+    title = engine._detect(bgr[:50 * DPI // 72], 1.0)  # the title line only
+    (found,) = engine._detect_missed(bgr, title, 1.0)
+    px = DPI / 72
+    assert found[:, 0].min() <= 250 * px < found[:, 0].max()
+    assert found[:, 1].min() <= 45 * px < found[:, 1].max()
+
+
+def test_a_line_of_one_character_read_unsurely_is_debris():
+    engine = ocr.get_engine("rapidocr")
+    for text, kept in (("4", False), ("数）", True)):  # the wrapped end of a cell's text is kept
+        grey, area = render_line(text)
+        y0, y1, x0, x1 = (int(v * DPI / 72) for v in (area.y0, area.y1, area.x0, area.x1))
+        crop = np.ascontiguousarray(np.repeat(grey[y0 - 5:y1 + 5, x0 - 5:x1 + 5, None], 3, axis=2))
+        h, w = crop.shape[:2]
+        box = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+        [(read, _, word_info)], _ = engine.engine.text_rec([crop], True)
+        assert read.strip() == text
+        assert (engine._line_chars(read, 0.7, word_info, box, crop, 1.0) != []) == kept
