@@ -2,10 +2,10 @@
 
 A cell is flagged when OCR read it with low confidence, when the glossary corrected it (see
 correct.py), when OCR'd text looks wrong in a way print never is (an enumeration number without
-its 、, brackets or quotes that do not pair up), when its number fails to parse in a column of
-amounts, when a percentage is over 100 %, or when the arithmetic of the table does not add up: a
-合计/小计/总计 row against the sum of its items, and a 总计 (or 合计) column against the sum of
-the source columns beside it.
+its 、, brackets or quotes that do not pair up) or is one character off a glossary term, when
+its number fails to parse in a column of amounts, when a percentage is over 100 %, or when the
+arithmetic of the table does not add up: a 合计/小计/总计 row against the sum of its items, and
+a 总计 (or 合计) column against the sum of the source columns beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import cv2
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from .correct import BARE_ITEM_NUMBER
 from .model import Cell, Table
@@ -40,13 +42,18 @@ TOTAL_COLUMN = re.compile(r"^(?:总计|合计)")
 PAIRS = ("()", "《》", "“”")
 RUN_IN_AMOUNT = re.compile(r"[\u4e00-\u9fff）)]\d[\d,]*\.\d+")
 AMOUNT_COLUMN_SHARE = 0.6  # a column is one of amounts when this share of its filled body cells are
+# A cell one character off a glossary term at least this long (and at most NEAR_TERM_MAX) is flagged.
+NEAR_TERM_LENGTH = 4
+NEAR_TERM_MAX = 40
 # Columns of classification codes (301, 30101) hold numbers that are not amounts.
 CODE_HEADER = re.compile(r"编码|代码|编号|序号|^[类款项]$")
 
 
 def flag_tables(tables: list[Table], terms: set[str] | frozenset[str] = frozenset()) -> int:
     """Add flags to the doubtful cells of each table; returns how many cells are flagged.
-    `terms` (the glossary) lets run-together headings be recognised."""
+    `terms` (the glossary) lets run-together headings and near misses of a term be recognised."""
+    plain_terms = {_plain(t) for t in terms}
+    long_terms = [t for t in plain_terms if len(t) >= NEAR_TERM_LENGTH]
     for table in tables:
         check_layout(table, terms)
         for cell in table.cells:
@@ -55,6 +62,8 @@ def flag_tables(tables: list[Table], terms: set[str] | frozenset[str] = frozense
                 _flag(cell, "low-confidence")
             if cell.source.startswith("ocr") and suspicious(cell.text):
                 _flag(cell, "suspicious-text")
+            if cell.source.startswith("ocr") and near_term(cell.text, plain_terms, long_terms):
+                _flag(cell, "near-term")
             if any(float(p) > 100 for p in PERCENT.findall(cell.text)):
                 _flag(cell, "percent-over-100")
         check_amounts(table)
@@ -92,6 +101,19 @@ def _terms_run_together(text: str, terms: set[str] | frozenset[str]) -> bool:
             if text[start:end] in terms:
                 ends[end] = max(ends.get(end, 0), ends[start] + 1)
     return ends.get(len(text), 0) >= 2
+
+
+def near_term(text: str, terms: set[str], long_terms: list[str]) -> bool:
+    """Is the whole text one character off a glossary term (`long_terms`, NFKC and without
+    spaces, as `terms`)? A heading or label that lost, gained or changed a character."""
+    text = _plain(text)
+    if not text or text in terms or len(text) > NEAR_TERM_MAX:
+        return False
+    return process.extractOne(text, long_terms, scorer=Levenshtein.distance, score_cutoff=1) is not None
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def suspicious(text: str) -> bool:

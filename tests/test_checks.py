@@ -133,3 +133,15 @@ def test_two_headings_run_together_beside_an_empty_cell_are_flagged_as_layout():
     checks.flag_tables([table], terms)
     flagged = {(c.row, c.col): c.flags for c in table.cells if c.flags}
     assert flagged == {(0, 1): ["layout"], (0, 2): ["layout"]}
+
+
+def test_an_ocr_cell_one_character_off_a_glossary_term_is_flagged():
+    terms = {"财政专户拨款", "金额合计", "化解矛盾纠纷,促进社会和谐稳定", "合计"}
+    grid = [["财政专户拨", "金额合计*", "化解矛盾纠纷，促进社会和谐稳定", "财政专户拨款", "合", "财政拨款"]]
+    table = table_of(grid, source="ocr:rapidocr")
+    checks.flag_tables([table], terms)
+    assert {(c.row, c.col): c.flags for c in table.cells if c.flags} == {(0, 0): ["near-term"],
+                                                                         (0, 1): ["near-term"]}
+    text_layer = table_of(grid)
+    checks.flag_tables([text_layer], terms)
+    assert not any(c.flags for c in text_layer.cells)
