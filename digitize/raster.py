@@ -23,6 +23,10 @@ MIN_TEXT_PX = 24
 MAX_UPSCALED_DPI = 450
 # Saturation from which a pixel counts as coloured ink (seals, stamps), fully from the second.
 SEAL_SATURATION = (30, 80)
+# Reds and blues (OpenCV hues, 0-180: below the first or above the second), and the saturation
+# and brightest channel from which such a pixel is a stamp's ghost rather than print.
+STAMP_HUES = (15, 90)
+STAMP_GHOST = (20, 165)
 MAX_SKEW_DEG = 6.0
 # Renders larger than this many pixels are refused (an A0 page at 300 dpi is ~140 Mpx).
 MAX_PIXELS = 60_000_000
@@ -79,14 +83,24 @@ def drop_colour(rgb: np.ndarray) -> np.ndarray:
     For a coloured pixel the brightest channel is what the paper looks like through the ink.
     """
     rgb = np.ascontiguousarray(rgb)
-    saturation = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1].astype(np.float32)
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    saturation = hsv[:, :, 1].astype(np.float32)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     low, high = SEAL_SATURATION
     # Blend by saturation, so the pale, half-coloured rim of a stamp goes too.
     weight = np.clip((saturation - low) / (high - low), 0, 1)
     if not weight.any():
         return grey.astype(np.uint8)
-    return (grey + weight * (rgb.max(axis=2) - grey)).astype(np.uint8)
+    brightest = rgb.max(axis=2)
+    grey += weight * (brightest - grey)
+    # A stamp's ink also darkens the paper's own colour, so its dull strokes would stay as a
+    # grey ghost OCR reads; a reddish or bluish pixel lighter than print is paper. (Yellowed
+    # paper, and the grey print on it, have other hues.)
+    hue = hsv[:, :, 0]
+    stamp_hue = (hue < STAMP_HUES[0]) | (hue > STAMP_HUES[1])
+    dull = (saturation >= STAMP_GHOST[0]) & (saturation < high)  # print over a vivid stamp is vivid
+    grey[stamp_hue & dull & (brightest >= STAMP_GHOST[1])] = 255
+    return grey.astype(np.uint8)
 
 
 def clean(image: PageImage) -> PageImage:

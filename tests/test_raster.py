@@ -115,6 +115,20 @@ def test_drop_colour_turns_a_seal_into_paper_and_keeps_the_black_print_under_it(
     assert (len(h), len(v)) == (len(ROWS), len(COLS))
 
 
+def test_drop_colour_leaves_no_ghost_of_a_dull_stamp_and_keeps_grey_print_on_yellowed_paper():
+    paper, dull_red, grey_ink = (235, 228, 210), (180, 150, 155), (165, 160, 148)  # RGB
+    rgb = np.full((200, 300, 3), paper, np.uint8)
+    cv2.circle(rgb, (150, 100), 80, dull_red, 6)  # a stamp's ink darkens what it lets through
+    cv2.putText(rgb, "SCAN", (95, 115), cv2.FONT_HERSHEY_SIMPLEX, 1.2, dull_red, 3)
+    cv2.line(rgb, (10, 40), (290, 40), grey_ink, 2)  # a faint rule
+    cv2.line(rgb, (10, 160), (290, 160), (30, 30, 30), 2)  # a black one across the stamp
+    stamp = (rgb == dull_red).all(axis=2)
+    grey = raster.drop_colour(rgb)
+    assert cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)[stamp].max() < 170  # as dark as faint print
+    assert grey[stamp].min() >= 200
+    assert grey[40, 20:280].max() < 175 and grey[160, 20:280].max() < 60
+
+
 def test_flatten_background_makes_unevenly_lit_paper_uniform():
     page = ruled_table()
     h, w = SIZE
