@@ -17,6 +17,7 @@ TOL = 2.5  # points: rules this close are the same rule
 DRIFT = 4.0  # points: boundaries this close are one; the pieces of a scanned rule drift apart
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
+SLIVER = 8.0  # points: an empty column or row this narrow at a table's edge is a rule's overshoot
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
 CLOSING_MARKS = set("，。、；：！？）】」』》”")
@@ -232,6 +233,8 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         # rules found may be the remnants of worn ones, and text gaps between them count too.
         text_breaks = text_row_breaks(chars, row_y)
         row_y = cluster(row_y + text_breaks)
+    col_x = _without_slivers(col_x, [(c.bbox[0], c.bbox[2]) for c in chars])
+    row_y = _without_slivers(row_y, [(c.bbox[1], c.bbox[3]) for c in chars])
     nrows, ncols = len(row_y) - 1, len(col_x) - 1
     if nrows * ncols < 2:
         return None
@@ -283,6 +286,19 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),
                  pages=[page_number], col_x=col_x, row_y=row_y)
+
+
+def _without_slivers(bounds: list[float], spans: list[tuple[float, float]]) -> list[float]:
+    """The boundaries less an empty sliver at either end: a rule of a scan that overshoots the
+    frame by a few points is no column or row."""
+    def empty(a: float, b: float) -> bool:
+        return b - a < SLIVER and not any(a < (lo + hi) / 2 < b for lo, hi in spans)
+
+    if len(bounds) > 2 and empty(bounds[-2], bounds[-1]):
+        bounds = bounds[:-1]
+    if len(bounds) > 2 and empty(bounds[0], bounds[1]):
+        bounds = bounds[1:]
+    return bounds
 
 
 def merge_slots(nrows: int, ncols: int, joined_right, joined_down) -> list[list[tuple[int, int]]]:

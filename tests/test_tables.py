@@ -88,3 +88,14 @@ def test_rows_of_a_frame_whose_inner_rules_wore_away_come_from_text_gaps():
              for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
     (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr"))
     assert table.grid() == texts
+
+
+def test_row_rules_overshooting_the_frame_make_no_column():
+    # On a scan the row rules run 5 pt past the right-hand frame rule.
+    segments = [Segment(COLS[0], y, COLS[-1] + 5, y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS]
+    texts = [["项目", "名称", "值"]] + [["甲", "一", str(r)] for r in range(1, len(ROWS) - 1)]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
+    assert table.grid() == texts
