@@ -22,7 +22,7 @@ from .correct import BARE_ITEM_NUMBER
 from .model import Cell, Table
 from .ocr import OcrEngine
 from .raster import PageImage
-from .textjoin import cell_text
+from .textjoin import cell_text, squashed
 
 LOW_CONFIDENCE = 0.7  # cells with a character read less surely than this are flagged
 # OCR reads ≥ and ≤ as > and < with middling confidence, and targets are written with all four.
@@ -52,7 +52,7 @@ CODE_HEADER = re.compile(r"编码|代码|编号|序号|^[类款项]$")
 def flag_tables(tables: list[Table], terms: set[str] | frozenset[str] = frozenset()) -> int:
     """Add flags to the doubtful cells of each table; returns how many cells are flagged.
     `terms` (the glossary) lets run-together headings and near misses of a term be recognised."""
-    plain_terms = {_plain(t) for t in terms}
+    plain_terms = {squashed(t) for t in terms}
     long_terms = [t for t in plain_terms if len(t) >= NEAR_TERM_LENGTH]
     for table in tables:
         check_layout(table, terms)
@@ -106,14 +106,10 @@ def _terms_run_together(text: str, terms: set[str] | frozenset[str]) -> bool:
 def near_term(text: str, terms: set[str], long_terms: list[str]) -> bool:
     """Is the whole text one character off a glossary term (`long_terms`, NFKC and without
     spaces, as `terms`)? A heading or label that lost, gained or changed a character."""
-    text = _plain(text)
+    text = squashed(text)
     if not text or text in terms or len(text) > NEAR_TERM_MAX:
         return False
     return process.extractOne(text, long_terms, scorer=Levenshtein.distance, score_cutoff=1) is not None
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def suspicious(text: str) -> bool:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
 from .model import Page, Table, text_grid
-from .textjoin import join_lines
+from .textjoin import join_lines, squashed
 
 # Page numbers and continuation marks. A page number OCR misread on a worn page ("第1质",
 # "糖2氨") still is a short number with at most one character either side.
@@ -63,7 +62,7 @@ def continues(prev: Table, nxt: Table) -> bool:
     if not is_furniture(prev.text_below):
         return False
     above = nxt.text_above.strip()
-    if above and not is_furniture(above) and _squash(above) != _squash(prev.text_above):
+    if above and not is_furniture(above) and squashed(above) != squashed(prev.text_above):
         return False
     return column_map(prev, nxt) is not None
 
@@ -146,7 +145,7 @@ def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
 
 
 def _same_heading(a: str, b: str) -> bool:
-    a, b = _squash(a), _squash(b)
+    a, b = squashed(a), squashed(b)
     return a == b or (bool(a) and bool(b) and Levenshtein.normalized_similarity(a, b) >= HEADING_SIMILARITY)
 
 
@@ -177,7 +176,3 @@ def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: li
     lacks_key = bool(filled & (top - rest)) or bool(filled & (rest - top))
     return lacks_key and not any(AMOUNT.match(text) for c, text in enumerate(grid[first])
                                  if group_of[c] in rest & top)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

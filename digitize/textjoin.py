@@ -36,6 +36,11 @@ def tidy_spaces(text: str) -> str:
     return "".join(out)
 
 
+def squashed(text: str) -> str:
+    """The text in NFKC form without any whitespace, for comparing what two readings say."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 def join_lines(lines: list[str]) -> str:
     """Join the lines wrapped inside one cell.
 
