@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import BBox, Cell, Char, Page, Segment, Table
-from .textjoin import cell_text, group_lines, line_text, tidy_ocr_text
+from .textjoin import NO_LINE_START, cell_text, group_lines, line_text, tidy_ocr_text
 
 TOL = 2.5  # points: rules this close are the same rule
 DRIFT = 4.0  # points: boundaries this close are one; the pieces of a scanned rule drift apart
@@ -20,7 +20,7 @@ MIN_TABLE_SIDE = 20.0
 SLIVER = 8.0  # points: an empty column or row this narrow at a table's edge is a rule's overshoot
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
-CLOSING_MARKS = set("，。、；：！？）】」』》”")
+CLOSING_MARKS = set(NO_LINE_START + "》”")
 OPENING_MARKS = set("（【「『《“")
 
 
