@@ -58,6 +58,7 @@ DOT_STRAIGHT = 0.3
 TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box OCR gives
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
 MID_GREY = (100, 200)  # grey levels neither black nor paper
+LONG_TRAIL = 2 * LONE_RULE  # a shorter row rule runs from rule to rule
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
 DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
 READING_RIM = 0.2  # a rule through a box short of this share from its sides runs through its glyph
@@ -88,7 +89,19 @@ def finish_rules(segments: list[Segment], image: PageImage, chars: list[Char]) -
     """The rules found before OCR, less strokes of the characters OCR read, plus the dotted
     rules that only show once the text is known."""
     segments = drop_strokes(segments, chars)
-    return _snap_ends(*merge_segments(segments + dotted_rules(image, chars, segments), gap=GAP))
+    h, v = merge_segments(segments + dotted_rules(image, chars, segments), gap=GAP)
+    # A short row rule must run from rule to rule, as a table's rules do. One that stops in
+    # the middle of a cell is the dashes a binarized number breaks into, or a stroke of a
+    # seal; either would add a row.
+    h = [s for s in h if s.x1 - s.x0 >= LONG_TRAIL or _between_rules(s, v)]
+    return _snap_ends(h, v)
+
+
+def _between_rules(s: Segment, across: list[Segment]) -> bool:
+    """Do both ends of `s` reach (to within GAP) a rule across it?"""
+    start, end, line = _along(s)
+    stops = [at for a_start, a_end, at in map(_along, across) if a_start - GAP <= line <= a_end + GAP]
+    return any(abs(at - start) <= GAP for at in stops) and any(abs(at - end) <= GAP for at in stops)
 
 
 def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> list[Segment]:

@@ -134,10 +134,14 @@ def append_part(logical: Table, part: Table) -> None:
 
 def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
     """How many leading rows of `grid` repeat the leading rows of `head` (each cell the same
-    but for a character or two in five that OCR read differently on the two pages)."""
+    but for a character or two in five that OCR read differently on the two pages). On a worn
+    scan a merged heading may be cut in two on one page, so a row whose text is the same read
+    across is the same too."""
     best = 0
     for k in range(1, min(MAX_HEADER_ROWS, len(head), len(grid)) + 1):
-        if all(_same_heading(a, b) for r in range(k) for a, b in zip(head[r], grid[r], strict=True)):
+        r = k - 1
+        if (all(_same_heading(a, b) for a, b in zip(head[r], grid[r], strict=True))
+                or _same_heading("".join(head[r]), "".join(grid[r]))):
             best = k
         else:
             break

@@ -220,12 +220,19 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     inner_h = [s for s in region.h if y0 + TOL < s.y0 < y1 - TOL]
     col_x = cluster([x0, x1] + [s.x0 for s in inner_v])
     row_y = cluster([y0, y1] + [s.y0 for s in region.h])
-    if not inner_v:
+    if not inner_v or source != "text-layer":
+        # Column boundaries from text: where there are no column rules, or where a scan may
+        # have lost one (binarization wipes out faint rules).
         hints = []
-        if column_hint and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL:
+        if (not inner_v and column_hint
+                and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL):
             hints = [x for x in column_hint[1:-1] if _free_at(chars, row_y, x)]
-        # A gutter holding a hinted boundary is that boundary.
-        gutters = [(a + b) / 2 for a, b in text_gutters(chars, row_y) if not any(a <= x <= b for x in hints)]
+        # A gutter holding a ruled or hinted boundary is that boundary; one between column
+        # rules is a lost rule only where it parts two cells' texts in more than one row.
+        gutters = [(a + b) / 2 for a, b in text_gutters(chars, row_y)
+                   if not any(a <= x <= b for x in col_x + hints)]
+        if inner_v:
+            gutters = [x for x in gutters if _rows_apart(chars, row_y, col_x, x) >= 2]
         col_x = cluster(col_x + hints + gutters)
     text_breaks: list[float] = []
     if not inner_h or not inner_v:
@@ -367,11 +374,12 @@ def free_strips(spans: list[tuple[float, float, int]], min_width: float,
 
 def text_gutters(chars: list[Char], row_y: list[float]) -> list[tuple[float, float]]:
     """Column boundaries where nearly every row band leaves a vertical strip free of text.
-    A header spanning several columns may cross a gutter, so a tenth of the rows may."""
+    A header spanning several columns may cross a gutter, so a tenth of the rows may. An unsure
+    glyph may be the recogniser's guess at the gap between two cells' texts, and is left out."""
     if not chars:
         return []
     size = sorted(c.size for c in chars)[len(chars) // 2]
-    spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars]
+    spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars if c.confidence >= SURE_GLYPH]
     return free_strips(spans, max(4.0, 0.5 * size), allowed=(len(row_y) - 1) // 10)
 
 
@@ -427,6 +435,13 @@ def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) 
         return False
     return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < a.size
                    for a in left for b in right)
+
+
+def _rows_apart(chars: list[Char], row_y: list[float], col_x: list[float], x: float) -> int:
+    """In how many row bands x parts two cells' texts, a glyph or more apart."""
+    bounds = sorted([*col_x, x])
+    c = bounds.index(x) - 1
+    return sum(_apart(chars, bounds, c, row_y[r], row_y[r + 1]) for r in range(len(row_y) - 1))
 
 
 def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:

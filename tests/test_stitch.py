@@ -49,3 +49,14 @@ def test_page_numbers_with_specks_read_as_dots_are_page_furniture():
     assert stitch.is_furniture("1 /.3") and stitch.is_furniture("第1质")
     assert stitch.is_furniture("- 2 -\n第 3 页，共 4 页")
     assert not stitch.is_furniture("注：单位为万元")
+
+
+def test_a_repeated_header_whose_heading_one_page_cut_in_two_is_still_dropped():
+    # On the first page a worn rule cut "功能分类科目编码" into two cells; the text read across
+    # the row is the same on both pages.
+    first = ruled_page(1, [50, 150, 250, 450], [["功能分类", "科目编码", "合计"], ["甲", "乙", "丙"]])
+    second = ruled_page(2, [50, 150, 250, 450], [["功能分类科目编码", "", "合计"], ["丁", "戊", "己"]])
+    (table,) = stitch.stitch([first, second])
+    assert [row[2] for row in table.grid()] == ["合计", "丙", "己"]
+    data = ruled_page(2, [50, 150, 250, 450], [["功能", "科目", "合计"], ["丁", "戊", "己"]])
+    assert len(stitch.stitch([first, data])[0].grid()) == 4  # another row is kept

@@ -51,6 +51,42 @@ def test_a_closing_mark_or_an_unsure_glyph_at_a_gutter_is_no_run_of_text():
     assert tables.text_spans([replace(c, confidence=1.0) for c in guess], 218, 81, 110)
 
 
+def test_an_unsure_glyph_in_the_gutter_between_two_columns_does_not_close_it():
+    # No column rules, and texts that nearly fill their columns: in one row the recogniser
+    # guessed a glyph into the gap between two cells.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    texts = [["广州市从化区司法局", "金额", "说明"], ["甲乙丙丁戊己庚辛壬", "1", "乙"],
+             ["子丑寅卯辰巳午未申", "2", "丁"], ["一二三四五六七八九", "3", "己"]]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 2, ROWS[r] + 10)]
+    guess = Char("广", (143, ROWS[1] + 10, 151, ROWS[1] + 20), confidence=0.42)
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=[*chars, guess], segments=segments))
+    assert table.ncols == 3
+    assert [row[1:] for row in table.grid()] == [row[1:] for row in texts]
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=[*chars, replace(guess, confidence=0.9)],
+                                       segments=segments))
+    assert table.ncols == 2  # a glyph read surely does close it
+
+
+def test_a_column_rule_a_scan_lost_comes_from_the_gap_between_the_cells_texts():
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[1], COLS[3])]  # no rule at 250
+    texts = [["项目", "名称", "值"], ["甲", "一二三四五", "1"], ["乙", "六七八", "2"], ["丙", "九", "3"]]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    scan = Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert table.grid() == texts
+    # A text layer's rules are exact: a boundary without a rule is a merged cell.
+    (table,) = tables.find_tables(replace(scan, source="text-layer"))
+    assert table.ncols == 2
+    # Letter-spaced text in one cell is no lost rule: the gap parts two texts in one row only.
+    spaced = [c for c in chars if c.text not in "值123"] + [Char("序", (203, 140, 213, 150)),
+                                                            Char("号", (280, 140, 290, 150))]
+    (table,) = tables.find_tables(replace(scan, chars=spaced))
+    assert table.ncols == 2
+
+
 def test_a_column_of_the_previous_page_is_kept_where_one_ocr_line_runs_across_it():
     # Row rules only: columns come from the previous page. In one of the three rows, OCR read
     # the ends of two cells' lines as one line, so a glyph sits across the boundary at x = 150.
