@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .model import Char, Segment
-from .raster import PageImage
+from .raster import PageImage, seal_rings
 from .tables import merge_segments
 
 # Lengths in points, converted to pixels at the image's dpi.
@@ -58,6 +58,7 @@ DOT_STRAIGHT = 0.3
 TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box OCR gives
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
 MID_GREY = (100, 200)  # grey levels neither black nor paper
+RING_BAND = 6.0  # points: an arc a seal's ring leaves as a rule keeps this close to the ring
 LONG_TRAIL = 2 * LONE_RULE  # a shorter row rule runs from rule to rule
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
 DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
@@ -81,8 +82,17 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     v = [s for s in segments if not s.horizontal]
     h, v = ([s for s in rules if not _strokes_lined_up(s, across, dark, px)]
             for rules, across in ((h, v), (v, h)))
-    segments = _snap_ends(h, v)
+    rings = seal_rings(image.grey, image.dpi)
+    segments = [s for s in _snap_ends(h, v) if not _along_ring(s, rings)]
     return segments, _pixels_of(segments, h_mask | v_mask, image.scale)
+
+
+def _along_ring(s: Segment, rings: list[tuple[float, float, float]]) -> bool:
+    """Does `s` keep to the ring of a seal all along (an arc that runs nearly straight)?"""
+    start, end, line = _along(s)
+    along = np.linspace(start, end, max(2, round(end - start)))
+    xs, ys = (along, np.full_like(along, line)) if s.horizontal else (np.full_like(along, line), along)
+    return any(bool((np.abs(np.hypot(xs - x, ys - y) - r) <= RING_BAND).all()) for x, y, r in rings)
 
 
 def finish_rules(segments: list[Segment], image: PageImage, chars: list[Char]) -> list[Segment]:

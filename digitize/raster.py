@@ -27,6 +27,13 @@ SEAL_SATURATION = (30, 80)
 # and brightest channel from which such a pixel is a stamp's ghost rather than print.
 STAMP_HUES = (15, 90)
 STAMP_GHOST = (20, 165)
+# A seal left black by a black-and-white scan: a ring of 30-75 pt radius (official seals are
+# 38-45 mm across), darker than the paper just inside and outside it along most of its round.
+SEAL_RADIUS = (30, 75)
+SEAL_RIDGE = 0.7  # share of the round where the ring stands out
+RIDGE_SIDE = 5  # points inside and outside the ring compared with it
+RIDGE_CONTRAST = 40  # grey levels
+RING_SEARCH = 3  # points: how far off the circle transform's centre and radius may be
 MAX_SKEW_DEG = 6.0
 # Renders larger than this many pixels are refused (an A0 page at 300 dpi is ~140 Mpx).
 MAX_PIXELS = 60_000_000
@@ -179,3 +186,36 @@ def text_height(grey: np.ndarray) -> float | None:
     if len(glyphs) < 20:
         return None
     return float(np.median(glyphs))
+
+
+def seal_rings(grey: np.ndarray, dpi: float) -> list[tuple[float, float, float]]:
+    """Rings of seals a black-and-white scan kept, as (x, y, radius) in page points. Their arcs
+    look like short rules wherever they run nearly straight."""
+    small = cv2.resize(grey, None, fx=72 / dpi, fy=72 / dpi, interpolation=cv2.INTER_AREA)
+    found = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=1,
+                             minDist=2 * SEAL_RADIUS[0], param1=100, param2=30,
+                             minRadius=SEAL_RADIUS[0], maxRadius=SEAL_RADIUS[1])
+    if found is None:
+        return []
+    darkness = 255 - cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+
+    def round_at(x: float, y: float, r: float) -> np.ndarray:
+        xs = np.clip(np.round(x + r * np.cos(angles)).astype(int), 0, small.shape[1] - 1)
+        ys = np.clip(np.round(y + r * np.sin(angles)).astype(int), 0, small.shape[0] - 1)
+        return darkness[ys, xs]
+
+    def ridge(x: float, y: float, r: float) -> float:
+        ring = np.max([round_at(x, y, r + d) for d in (-1, 0, 1)], axis=0)
+        inside, outside = round_at(x, y, r - RIDGE_SIDE), round_at(x, y, r + RIDGE_SIDE)
+        return float(((ring > inside + RIDGE_CONTRAST) & (ring > outside + RIDGE_CONTRAST)).mean())
+
+    rings = []
+    for x, y, r in found[0]:
+        if ridge(x, y, r) < SEAL_RIDGE:
+            continue
+        # The transform's centre and radius may be a few points off; the ridge says where it runs.
+        steps = np.arange(-RING_SEARCH, RING_SEARCH + 1)
+        rings.append(max(((float(x + dx), float(y + dy), float(r + dr))
+                          for dx in steps for dy in steps for dr in steps), key=lambda c: ridge(*c)))
+    return rings

@@ -129,6 +129,17 @@ def test_drop_colour_leaves_no_ghost_of_a_dull_stamp_and_keeps_grey_print_on_yel
     assert grey[40, 20:280].max() < 175 and grey[160, 20:280].max() < 60
 
 
+def test_a_seal_left_black_by_a_black_and_white_scan_is_found_by_its_ring():
+    img = ruled_table()
+    centre, radius = (COLS[2] + 40, ROWS[1] + 45), 144  # 52 pt, as an official seal's
+    yy, xx = np.mgrid[:SIZE[0], :SIZE[1]]
+    ring = np.abs(np.hypot(xx - centre[0], yy - centre[1]) - radius) <= 4
+    img[ring & (np.random.default_rng(3).random(SIZE) < 0.8)] = 0  # dithered, as binarization leaves it
+    (found,) = raster.seal_rings(img, DPI)
+    assert found == pytest.approx((centre[0] * PT, centre[1] * PT, radius * PT), abs=2)
+    assert raster.seal_rings(ruled_table(), DPI) == []  # figures and rules make no ring
+
+
 def test_flatten_background_makes_unevenly_lit_paper_uniform():
     page = ruled_table()
     h, w = SIZE
