@@ -18,7 +18,9 @@ DRIFT = 4.0  # points: boundaries this close are one; the pieces of a scanned ru
 JOIN_GAP = 3.0  # collinear pieces this close form one rule (dashed or split strokes)
 MIN_TABLE_SIDE = 20.0
 SLIVER = 8.0  # points: an empty column or row this narrow at a table's edge is a rule's overshoot
+SIDE_WEAR = 30.0  # points a side rule standing alone may fall short of the top or bottom rule
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
+HINT_REACH = 0.03  # share of the table's width: a text gutter this close to a hinted boundary is it
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
 CLOSING_MARKS = set(NO_LINE_START + "》”")
 OPENING_MARKS = set("（【「『《“")
@@ -147,9 +149,16 @@ def join_frame_pieces(regions: list[Region]) -> list[Region]:
     pending = _side_rules([r for r in regions if not r.h]) + [r for r in regions if r.h and not r.v]
     while True:  # a side rule joined widens the table, which may bring the next one in reach
         left = [piece for piece in pending if not _join_frame_piece(piece, tables)]
-        if len(left) == len(pending):
+        if len(left) < len(pending):
+            pending = left
+            continue
+        # Two side rules along each other, with no crossing rule left between them (a page
+        # of a long table whose row rules a scan wore away), frame a table of their own.
+        frame = _side_pair([piece for piece in pending if not piece.h])
+        if frame is None:
             break
-        pending = left
+        tables.append(Region(v=frame[0].v + frame[1].v))
+        pending = [piece for piece in pending if piece not in frame]
     for piece in pending:
         px0, _, px1, _ = piece.bbox
         same_width = next((t for t in tables if not t.v and abs(t.bbox[0] - px0) <= TOL
@@ -172,10 +181,21 @@ def _join_frame_piece(piece: Region, tables: list[Region]) -> bool:
             table.v += piece.v
             return True
         across = min(px1, tx1) - max(px0, tx0) >= ROW_RULE_SHARE * (tx1 - tx0)
-        if piece.h and across and ty0 - TOL <= py0 <= ty1 + TOL:
+        # Side rules alone may have worn short of the top or bottom rule.
+        reach = TOL if table.h else SIDE_WEAR
+        if piece.h and across and ty0 - reach <= py0 <= ty1 + reach:
             table.h += piece.h
             return True
     return False
+
+
+def _side_pair(sides: list[Region]) -> tuple[Region, Region] | None:
+    """The two side rules furthest apart that run along each other, if any."""
+    pairs = [(a, b) for i, a in enumerate(sides) for b in sides[i + 1:]
+             if abs(a.bbox[0] - b.bbox[0]) >= MIN_TABLE_SIDE
+             and min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+             >= ROW_RULE_SHARE * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])]
+    return max(pairs, key=lambda p: abs(p[0].bbox[0] - p[1].bbox[0]), default=None)
 
 
 def _side_rules(loose: list[Region]) -> list[Region]:
@@ -223,13 +243,15 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     if not inner_v or source != "text-layer":
         # Column boundaries from text: where there are no column rules, or where a scan may
         # have lost one (binarization wipes out faint rules).
-        hints = []
+        prior = []  # the previous page's boundaries, where this page continues its table
         if (not inner_v and column_hint
                 and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL):
-            hints = [x for x in column_hint[1:-1] if _free_at(chars, row_y, x)]
-        # A gutter holding a ruled or hinted boundary is that boundary; one between column
-        # rules is a lost rule only where it parts two cells' texts in more than one row.
-        gutters = [(a + b) / 2 for a, b in text_gutters(chars, row_y)
+            prior = column_hint[1:-1]
+        hints = [x for x in prior if _free_at(chars, row_y, x)]
+        # A gutter holding a ruled or hinted boundary is that boundary, and one beside a
+        # boundary of the previous page is that one; one between column rules is a lost rule
+        # only where it parts two cells' texts in more than one row.
+        gutters = [_snapped((a + b) / 2, prior, HINT_REACH * (x1 - x0)) for a, b in text_gutters(chars, row_y)
                    if not any(a <= x <= b for x in col_x + hints)]
         if inner_v:
             gutters = [x for x in gutters if _rows_apart(chars, row_y, col_x, x) >= 2]
@@ -435,6 +457,11 @@ def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) 
         return False
     return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < a.size
                    for a in left for b in right)
+
+
+def _snapped(x: float, bounds: list[float], reach: float) -> float:
+    """x, or the boundary within reach of it."""
+    return min((b for b in bounds if abs(b - x) <= reach), key=lambda b: abs(b - x), default=x)
 
 
 def _rows_apart(chars: list[Char], row_y: list[float], col_x: list[float], x: float) -> int:

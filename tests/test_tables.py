@@ -126,6 +126,26 @@ def test_rows_of_a_frame_whose_inner_rules_wore_away_come_from_text_gaps():
     assert table.grid() == texts
 
 
+def test_a_page_whose_side_rules_alone_are_left_still_holds_its_table():
+    # A middle page of a long table on a black-and-white scan: the row and column rules wore
+    # away, and the top rule stops 20 pt short of the side rules, which start 20 pt below it.
+    segments = [Segment(COLS[0] + 20, ROWS[0] - 20, COLS[-1] - 20, ROWS[0] - 20)]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[-1])]
+    texts = [["甲", "1.00", "一"], ["乙", "2.00", "二"], ["丙", "3.00", "三"], ["丁", "4.00", "四"]]
+    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    page = Page(2, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(page)
+    assert table.grid() == texts
+    # The previous page had a boundary at x = 208, which this page's texts in the third column
+    # cross (they start at 205); the gutter beside it is that boundary.
+    shifted = [replace(c, bbox=(c.bbox[0] - 50, c.bbox[1], c.bbox[2] - 50, c.bbox[3]))
+               if c.bbox[0] >= COLS[2] else c for c in chars]
+    hint = [COLS[0], 140.0, 208.0, COLS[-1]]
+    (table,) = tables.find_tables(replace(page, chars=shifted), column_hint=hint)
+    assert table.col_x == hint
+
+
 def test_row_rules_overshooting_the_frame_make_no_column():
     # On a scan the row rules run 5 pt past the right-hand frame rule.
     segments = [Segment(COLS[0], y, COLS[-1] + 5, y) for y in ROWS]
