@@ -322,9 +322,10 @@ def test_top_strokes_of_characters_side_by_side_are_not_a_row_rule():
     assert lines.drop_strokes([between], above + chars) == [between]
 
 
-def test_a_short_row_rule_stopping_inside_a_cell_adds_no_row():
+def test_a_short_row_rule_stopping_inside_a_cell_at_the_height_of_text_adds_no_row():
     """A stroke of a seal, or the dashes of a binarized number, lined up from a column rule
-    into the cell beside it; a short rule from column rule to column rule is a row rule."""
+    into the cell beside it, at the height of the text of that row; a short rule from column
+    rule to column rule is a row rule, and so is one worn short between the lines of text."""
     img = ruled_table(text=False)
     middle = (ROWS[1] + ROWS[2]) // 2
     cv2.line(img, (COLS[1], middle), (COLS[1] + 120, middle), 0, 2)  # 43 pt, stopping mid-cell
@@ -332,11 +333,16 @@ def test_a_short_row_rule_stopping_inside_a_cell_adds_no_row():
     image = raster.PageImage(img, DPI)
     segments, _ = lines.find_rules(image)
     assert sum(abs(s.y0 - middle * PT) < 2 for s in segments if s.horizontal) == 2
-    finished = lines.finish_rules(segments, image, [])
+    # The row's text in the first column, a line 12 pt tall centred on the stroke.
+    text = [Char(ch, ((COLS[0] + 20) * PT + 12 * i, middle * PT - 6, (COLS[0] + 20) * PT + 12 * (i + 1),
+                      middle * PT + 6)) for i, ch in enumerate("项目经费")]
+    finished = lines.finish_rules(segments, image, text)
     rows = sorted({round(s.y0 / PT) for s in finished if s.horizontal})
     assert rows == pytest.approx(sorted([*ROWS, middle]), abs=3)
     (short,) = [s for s in finished if abs(s.y0 - middle * PT) < 2]
     assert (short.x0 / PT, short.x1 / PT) == pytest.approx((COLS[2], COLS[3]), abs=5)
+    worn = [s for s in lines.finish_rules(segments, image, []) if abs(s.y0 - middle * PT) < 2]
+    assert len(worn) == 2
 
 
 # ---------------------------------------------------------------- dotted rules
