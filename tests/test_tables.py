@@ -13,6 +13,12 @@ def chars_at(text: str, x: float, y: float) -> list[Char]:
     return [Char(ch, (x + 10 * i, y, x + 10 * (i + 1), y + 10)) for i, ch in enumerate(text)]
 
 
+def grid_chars(texts: list[list[str]], pad: float = 5) -> list[Char]:
+    """The characters of `texts` laid out in the COLS x ROWS grid, left-aligned in each cell."""
+    return [ch for r, row in enumerate(texts) for c, text in enumerate(row)
+            for ch in chars_at(text, COLS[c] + pad, ROWS[r] + 10)]
+
+
 def test_a_gap_in_a_worn_rule_beside_a_tall_merged_cell_does_not_swallow_the_ruled_cells():
     segments = [Segment(COLS[0], y, COLS[-1], y) for y in (ROWS[0], ROWS[1], ROWS[-1])]
     segments += [Segment(COLS[1], y, COLS[-1], y) for y in ROWS[2:4]]  # the tall cell has no row rules
@@ -20,8 +26,7 @@ def test_a_gap_in_a_worn_rule_beside_a_tall_merged_cell_does_not_swallow_the_rul
     # The rule right of the tall cell is worn away in the middle row.
     segments += [Segment(COLS[1], ROWS[0], COLS[1], 163.0), Segment(COLS[1], 187.0, COLS[1], ROWS[-1])]
     texts = [["项目", "名称", "值"], ["甲", "一", "1"], ["", "二", "2"], ["", "三", "3"]]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    chars = grid_chars(texts)
     page = Page(1, 600, 800, chars=chars, segments=segments)
     (table,) = tables.find_tables(page)
     assert table.grid() == texts
@@ -57,8 +62,7 @@ def test_an_unsure_glyph_in_the_gutter_between_two_columns_does_not_close_it():
     segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
     texts = [["广州市从化区司法局", "金额", "说明"], ["甲乙丙丁戊己庚辛壬", "1", "乙"],
              ["子丑寅卯辰巳午未申", "2", "丁"], ["一二三四五六七八九", "3", "己"]]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 2, ROWS[r] + 10)]
+    chars = grid_chars(texts, pad=2)
     guess = Char("广", (143, ROWS[1] + 10, 151, ROWS[1] + 20), confidence=0.42)
     (table,) = tables.find_tables(Page(1, 600, 800, chars=[*chars, guess], segments=segments))
     assert table.ncols == 3
@@ -72,8 +76,7 @@ def test_a_column_rule_a_scan_lost_comes_from_the_gap_between_the_cells_texts():
     segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
     segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[1], COLS[3])]  # no rule at 250
     texts = [["项目", "名称", "值"], ["甲", "一二三四五", "1"], ["乙", "六七八", "2"], ["丙", "九", "3"]]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    chars = grid_chars(texts)
     scan = Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
     (table,) = tables.find_tables(scan)
     assert table.grid() == texts
@@ -92,8 +95,7 @@ def test_a_column_of_the_previous_page_is_kept_where_one_ocr_line_runs_across_it
     # the ends of two cells' lines as one line, so a glyph sits across the boundary at x = 150.
     segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS[:4]]
     texts = [[word * 9 for word in words] for words in ("甲乙丙", "丁戊己", "庚辛壬")]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 3, ROWS[r] + 10)]
+    chars = grid_chars(texts, pad=3)
     chars.append(Char("司", (145, ROWS[1] + 10, 155, ROWS[1] + 20)))
     page = Page(2, 600, 800, chars=chars, segments=segments)
     (table,) = tables.find_tables(page, column_hint=COLS)
@@ -106,8 +108,7 @@ def test_pieces_of_one_slanted_rule_a_few_points_apart_make_one_column_boundary(
     # The rule at x = 150, left over from a scan's skew, comes in pieces 3.5 pt apart.
     segments += [Segment(148.0, ROWS[0], 148.0, 160.0), Segment(151.5, 160.0, 151.5, ROWS[-1])]
     texts = [["项目", "名称", "值"], ["甲", "一", "1"], ["乙", "二", "2"], ["丙", "三", "3"]]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    chars = grid_chars(texts)
     (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
     assert table.ncols == 3 and table.grid() == texts
 
@@ -120,8 +121,7 @@ def test_rows_of_a_frame_whose_inner_rules_wore_away_come_from_text_gaps():
     segments.append(Segment(260.0, ROWS[2], 330.0, ROWS[2]))
     texts = [["项目名称", "金额", "绩效目标"], ["甲", "1.00", "一"], ["乙", "2.00", "二"],
              ["丙", "3.00", "三"]]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    chars = grid_chars(texts)
     (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr"))
     assert table.grid() == texts
 
@@ -132,8 +132,7 @@ def test_a_page_whose_side_rules_alone_are_left_still_holds_its_table():
     segments = [Segment(COLS[0] + 20, ROWS[0] - 20, COLS[-1] - 20, ROWS[0] - 20)]
     segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[-1])]
     texts = [["甲", "1.00", "一"], ["乙", "2.00", "二"], ["丙", "3.00", "三"], ["丁", "4.00", "四"]]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    chars = grid_chars(texts)
     page = Page(2, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
     (table,) = tables.find_tables(page)
     assert table.grid() == texts
@@ -151,7 +150,6 @@ def test_row_rules_overshooting_the_frame_make_no_column():
     segments = [Segment(COLS[0], y, COLS[-1] + 5, y) for y in ROWS]
     segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS]
     texts = [["项目", "名称", "值"]] + [["甲", "一", str(r)] for r in range(1, len(ROWS) - 1)]
-    chars = [ch for r, row in enumerate(texts) for c, text in enumerate(row)
-             for ch in chars_at(text, COLS[c] + 5, ROWS[r] + 10)]
+    chars = grid_chars(texts)
     (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
     assert table.grid() == texts
