@@ -59,7 +59,7 @@ TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box O
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
 MID_GREY = (100, 200)  # grey levels neither black nor paper
 RING_BAND = 6.0  # points: an arc a seal's ring leaves as a rule keeps this close to the ring
-LONG_TRAIL = 2 * LONE_RULE  # a shorter row rule through a text line runs from rule to rule
+SHORT_ROW_RULE = 2 * LONE_RULE  # a shorter row rule through a text line runs from rule to rule
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
 DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
 READING_RIM = 0.2  # a rule through a box short of this share from its sides runs through its glyph
@@ -103,16 +103,15 @@ def finish_rules(segments: list[Segment], image: PageImage, chars: list[Char]) -
     # A short row rule that stops in the middle of a cell, at the height of a text line beside
     # it, is the dashes a binarized number breaks into or a stroke of a seal; it would add a
     # row. A rule worn short runs between the lines of text.
-    h = [s for s in h if s.x1 - s.x0 >= LONG_TRAIL or _between_rules(s, v) or not _through_text(s, chars)]
+    h = [s for s in h if s.x1 - s.x0 >= SHORT_ROW_RULE or _between_rules(s, v) or not _through_text(s, chars)]
     return _snap_ends(h, v)
 
 
 def _through_text(s: Segment, chars: list[Char]) -> bool:
     """Does the horizontal `s` run through the middle of a text line near it?"""
-    def through(c: Char) -> bool:
-        rim = (c.bbox[3] - c.bbox[1]) * READING_RIM
-        return c.bbox[1] + rim < s.y0 < c.bbox[3] - rim
-    return any(through(c) for c in chars if c.bbox[0] < s.x1 + LONG_TRAIL and c.bbox[2] > s.x0 - LONG_TRAIL)
+    near = [c for c in chars if s.x0 - SHORT_ROW_RULE < c.bbox[2] and c.bbox[0] < s.x1 + SHORT_ROW_RULE]
+    return any(c.bbox[1] + rim < s.y0 < c.bbox[3] - rim
+               for c in near for rim in [(c.bbox[3] - c.bbox[1]) * READING_RIM])
 
 
 def _between_rules(s: Segment, across: list[Segment]) -> bool:
