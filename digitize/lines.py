@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .model import Char, Segment
-from .raster import PageImage, seal_rings
+from .raster import PageImage, binarized, seal_rings
 from .tables import merge_segments
 
 # Lengths in points, converted to pixels at the image's dpi.
@@ -57,7 +57,6 @@ DOT_BAND = 1.5  # a trail's pieces lie this close to its line
 DOT_STRAIGHT = 0.3
 TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box OCR gives
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
-MID_GREY = (100, 200)  # grey levels neither black nor paper
 RING_BAND = 6.0  # points: an arc a seal's ring leaves as a rule keeps this close to the ring
 SHORT_ROW_RULE = 2 * LONE_RULE  # a shorter row rule through a text line runs from rule to rule
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
@@ -129,7 +128,7 @@ def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> l
     faint = _contrast_mask(image.grey, px)
     dark = faint.copy()
     dark[image.grey >= DOT_INK] = 0  # a seal whose colour was dropped leaves pale curves
-    if _binarized(image.grey):
+    if binarized(image.grey):
         faint = dark  # its greys are only the soft edges of black blobs, which they would join
     text = np.zeros(dark.shape, bool)
     for c in _text_chars(chars):
@@ -154,12 +153,6 @@ def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> l
             line, a, b = line * image.scale, a * image.scale, b * image.scale
             found.append(Segment(a, line, b, line) if horizontal else Segment(line, a, line, b))
     return found
-
-
-def _binarized(grey: np.ndarray) -> bool:
-    """Is the page black and white? Most of the print of a grey scan is mid grey."""
-    ink = grey[grey < MID_GREY[1]]
-    return ink.size > 0 and float((ink > MID_GREY[0]).mean()) < 0.5
 
 
 def _blobs_clear_of(mask: np.ndarray, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

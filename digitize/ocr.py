@@ -17,6 +17,7 @@ import numpy as np
 from . import glyphs
 from .errors import MissingDependencyError
 from .model import Char
+from .raster import binarized
 
 # Detection boxes are padded around the glyphs; this is the glyph share of a box's height.
 GLYPH_SHARE = 0.9
@@ -62,6 +63,7 @@ TAIL_MARKS = "、，,：:；;。"
 INNER_GAP = 0.8
 # A mark judged by its shape (glyphs.py) is read this surely.
 SHAPE_CONFIDENCE = 0.8
+BINARIZED_BLUR = 0.5  # points: the spread of the smoothing of a black-and-white scan's line crops
 SHAPE_JUDGED = {*glyphs.BARRED, *glyphs.QUOTES, "·"}
 
 
@@ -181,7 +183,13 @@ class RapidOcrEngine:
         heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)
         boxes = self.engine.sorted_boxes(boxes[heights >= MIN_LINE_HEIGHT * np.median(heights)])
         crops = self.engine.get_crop_img_list(bgr, boxes)
-        results, _ = self.engine.text_rec(crops, True)
+        # The recogniser learnt grey print: it reads the stepped edges of a black-and-white
+        # scan better once they are smoothed. The glyph checks below look at the crops as scanned.
+        if binarized(grey):
+            seen = [cv2.GaussianBlur(crop, (0, 0), BINARIZED_BLUR / scale) for crop in crops]
+        else:
+            seen = crops
+        results, _ = self.engine.text_rec(seen, True)
         lines = [self._line_chars(text, float(score), word_info, box, crop, scale)
                  for box, crop, (text, score, word_info) in zip(boxes, crops, results, strict=True)]
         return _without_overlaps(lines)

@@ -34,6 +34,7 @@ SEAL_RIDGE = 0.7  # share of the round where the ring stands out
 RIDGE_SIDE = 5  # points inside and outside the ring compared with it
 RIDGE_CONTRAST = 40  # grey levels
 RING_SEARCH = 3  # points: how far off the circle transform's centre and radius may be
+MID_GREY = (100, 200)  # grey levels neither black nor paper
 MAX_SKEW_DEG = 6.0
 # Renders larger than this many pixels are refused (an A0 page at 300 dpi is ~140 Mpx).
 MAX_PIXELS = 60_000_000
@@ -175,6 +176,12 @@ def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
     h, w = grey.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def binarized(grey: np.ndarray) -> bool:
+    """Is the page black and white? Most of the print of a grey scan is mid grey."""
+    ink = grey[grey < MID_GREY[1]]
+    return ink.size > 0 and float((ink > MID_GREY[0]).mean()) < 0.5
 
 
 def text_height(grey: np.ndarray) -> float | None:

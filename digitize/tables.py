@@ -22,6 +22,7 @@ SIDE_WEAR = 30.0  # points a side rule standing alone may fall short of the top 
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
 HINT_REACH = 0.03  # share of the table's width: a text gutter this close to a hinted boundary is it
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
+GUTTER_REACH = 3.0  # glyph sizes: texts this close to a gutter on both sides are parted by it
 CLOSING_MARKS = set(NO_LINE_START + "》”")
 OPENING_MARKS = set("（【「『《“")
 
@@ -396,13 +397,25 @@ def free_strips(spans: list[tuple[float, float, int]], min_width: float,
 
 def text_gutters(chars: list[Char], row_y: list[float]) -> list[tuple[float, float]]:
     """Column boundaries where nearly every row band leaves a vertical strip free of text.
-    A header spanning several columns may cross a gutter, so a tenth of the rows may. An unsure
-    glyph may be the recogniser's guess at the gap between two cells' texts, and is left out."""
+    A header spanning several columns may cross a gutter, so a tenth of the rows may.
+
+    An unsure glyph may be the recogniser's guess at the gap between two cells' texts. A strip
+    that only unsure glyphs block is a gutter where it parts texts close by in more than one
+    row; else they are unsure readings of one cell's text."""
     if not chars:
         return []
     size = sorted(c.size for c in chars)[len(chars) // 2]
-    spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars if c.confidence >= SURE_GLYPH]
-    return free_strips(spans, max(4.0, 0.5 * size), allowed=(len(row_y) - 1) // 10)
+    width, allowed = max(4.0, 0.5 * size), (len(row_y) - 1) // 10
+    spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars]
+    gutters = free_strips(spans, width, allowed)
+    sure = [span for span, c in zip(spans, chars, strict=True) if c.confidence >= SURE_GLYPH]
+    unblocked = [(a, b) for a, b in free_strips(sure, width, allowed)
+                 if not any(a < g1 and g0 < b for g0, g1 in gutters)]
+    reach = GUTTER_REACH * size
+    gutters += [(a, b) for a, b in unblocked
+                if len({r for x0, x1, r in sure if a - reach <= x1 <= a}
+                       & {r for x0, x1, r in sure if b <= x0 <= b + reach}) >= 2]
+    return sorted(gutters)
 
 
 def _runs(joins: list[bool], chars: list[Char], col_x: list[float], y0: float, y1: float) -> int:

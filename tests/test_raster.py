@@ -140,6 +140,12 @@ def test_a_seal_left_black_by_a_black_and_white_scan_is_found_by_its_ring():
     assert raster.seal_rings(ruled_table(), DPI) == []  # figures and rules make no ring
 
 
+def test_a_black_and_white_page_is_told_from_a_grey_scan():
+    img = ruled_table()
+    assert raster.binarized(img)
+    assert not raster.binarized(cv2.GaussianBlur(img, (0, 0), 3))  # soft grey print
+
+
 def test_flatten_background_makes_unevenly_lit_paper_uniform():
     page = ruled_table()
     h, w = SIZE

@@ -72,6 +72,17 @@ def test_an_unsure_glyph_in_the_gutter_between_two_columns_does_not_close_it():
     assert table.ncols == 2  # a glyph read surely does close it
 
 
+def test_unsure_glyphs_of_a_heading_alone_in_its_column_make_no_gutter():
+    # The heading "财政专户拨款" is the only text of its column; the recogniser was unsure of two
+    # of its glyphs, which leaves gaps that no other row's text closes.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    texts = [["项目", "财政专户拨款", "说明"], ["甲", "", "一"], ["乙", "", "二"], ["丙", "", "三"]]
+    chars = grid_chars(texts)
+    chars = [replace(c, confidence=0.4) if c.text in "政户" else c for c in chars]
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
+    assert table.grid() == texts
+
+
 def test_a_column_rule_a_scan_lost_comes_from_the_gap_between_the_cells_texts():
     segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
     segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[1], COLS[3])]  # no rule at 250
