@@ -1,7 +1,7 @@
 """Single glyphs of a line crop judged by their shape, where the recogniser confuses
-look-alikes or skips marks: a full stop or a 、 it left out after a figure, the ≥ of fonts
-whose bar leans against the sign's lower arm (read as >), and straight quotes told from
-curly ones.
+look-alikes or skips marks: a full stop or a 、 it left out, the ≥ of fonts whose bar leans
+against the sign's lower arm (read as >), straight quotes told from curly ones, ； from ：
+and ， from 、.
 
 All work on the ink of one text line: its blobs (connected components) and the
 typical height of its characters.
@@ -31,6 +31,14 @@ MARK_SIZE = 0.5  # a quote mark is at most this high and wide, in character heig
 # upper left to lower right: its pixels' x and y correlate at least this much.
 COMMA_SIZE = (0.2, 0.45)
 COMMA_SLANT = 0.3
+# A ， hangs down from its head, straight or bending left: its pixels' x and y correlate
+# less than this, and it stands taller than wide by this factor.
+COMMA_UPRIGHT = 0.2
+COMMA_STANDS = 1.15
+# The lower mark of a ； is a comma, this much taller than the dot above it (as a ratio and
+# in character heights); the two dots of a ： match within the lower ratio.
+TAIL_RATIO = (1.15, 1.25)
+TAIL_LENGTH = 0.05
 
 
 @dataclass
@@ -74,13 +82,11 @@ def final_stop(grey: np.ndarray) -> tuple[float, float] | None:
     if len(stats) < 3:
         return None
     last = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH]))
-    x, y, w, h, _ = stats[last]
+    x, _, w, _, _ = stats[last]
     glyph = float(np.median(np.delete(stats[1:, cv2.CC_STAT_HEIGHT], last - 1)))
-    if not (STOP_SIZE[0] * glyph <= min(w, h) and max(w, h) <= STOP_SIZE[1] * glyph and 0.6 <= w / h <= 1.6):
-        return None
     if not line.alone_in_columns(last):
         return None  # the ring of a % or the counter of a digit has more ink above or below it
-    return (float(x), float(x + w)) if line.has_hole(last) else None  # else a comma or a speck
+    return (float(x), float(x + w)) if _is_stop_ring(line, last, glyph) else None  # else a comma or a speck
 
 
 def is_full_stop(line: LineInk, x0: float, x1: float) -> bool:
@@ -110,9 +116,7 @@ def quote_form(line: LineInk, x0: float, x1: float) -> str | None:
     None where the blobs or the font leave it open."""
     em = line.char_height
     stats = line.stats
-    small = [i for i in line.blobs_near(x0, x1, 0.25 * em)
-             if stats[i][2] < MARK_SIZE * em and stats[i][3] < MARK_SIZE * em]
-    marks = [i for i in small if line.alone_in_columns(i, small)]
+    marks = _lone_marks(line, x0, x1)
     if not 1 <= len(marks) <= 2:
         return None
     left = min(stats[i][0] for i in marks)
@@ -131,20 +135,73 @@ def quote_form(line: LineInk, x0: float, x1: float) -> str | None:
     return '"' if slot >= NARROW_SLOT else None
 
 
-def skipped_comma(line: LineInk, x0: float, x1: float) -> tuple[float, float] | None:
-    """The x extent of a 、 alone in the gap x0..x1 between two read characters, if there
-    is one: the recogniser skips it after a figure in some fonts ("2、满意度")."""
+def skipped_mark(line: LineInk, x0: float, x1: float) -> tuple[str, float, float] | None:
+    """A 、 or 。 alone in the gap x0..x1 between two read characters, with its x extent, if
+    there is one: the recogniser skips a 、 after a figure in some fonts ("2、满意度") and a 。
+    after a closing bracket."""
     em = line.char_height
     stats = line.stats
     inside = [i for i in range(1, len(stats))
               if x0 - 2 <= stats[i][0] and stats[i][0] + stats[i][2] <= x1 + 2 and stats[i][4] > 4]
-    strokes = [i for i in inside if max(stats[i][2], stats[i][3]) >= COMMA_SIZE[0] * em]
-    if len(strokes) != 1:
+    marks = [i for i in inside if max(stats[i][2], stats[i][3]) >= COMMA_SIZE[0] * em]
+    if len(marks) != 1:
         return None
-    x, y, w, h, _ = stats[strokes[0]]
-    if max(w, h) > COMMA_SIZE[1] * em or not line.alone_in_columns(strokes[0], inside):
+    mark = marks[0]
+    x, _, w, h, _ = stats[mark]
+    if max(w, h) > COMMA_SIZE[1] * em or not line.alone_in_columns(mark, inside):
         return None
-    ys, xs = np.nonzero(line.labels[y:y + h, x:x + w] == strokes[0])
-    if len(xs) < 3 or np.corrcoef(xs, ys)[0, 1] < COMMA_SLANT:
+    if _slant(line, mark) == "、":
+        return "、", float(x), float(x + w)
+    if _is_stop_ring(line, mark, em):
+        return "。", float(x), float(x + w)
+    return None
+
+
+def _slant(line: LineInk, blob: int) -> str | None:
+    """"、" for a stroke falling from upper left to lower right, "，" for one taller than
+    wide that hangs straight down or bends to the lower left, else None."""
+    x, y, w, h, _ = line.stats[blob]
+    ys, xs = np.nonzero(line.labels[y:y + h, x:x + w] == blob)
+    if len(xs) < 3 or xs.std() == 0 or ys.std() == 0:
         return None
-    return float(x), float(x + w)
+    slant = np.corrcoef(xs, ys)[0, 1]
+    if slant >= COMMA_SLANT:
+        return "、"
+    return "，" if slant < COMMA_UPRIGHT and h >= COMMA_STANDS * w else None
+
+
+def _is_stop_ring(line: LineInk, blob: int, glyph: float) -> bool:
+    _, _, w, h, _ = line.stats[blob]
+    return (STOP_SIZE[0] * glyph <= min(w, h) and max(w, h) <= STOP_SIZE[1] * glyph
+            and 0.6 <= w / h <= 1.6 and line.has_hole(blob))
+
+
+def _lone_marks(line: LineInk, x0: float, x1: float) -> list[int]:
+    """Blobs read at x0..x1 small enough for marks, with no other ink above or below them."""
+    em = line.char_height
+    stats = line.stats
+    small = [i for i in line.blobs_near(x0, x1, 0.25 * em)
+             if stats[i][2] < MARK_SIZE * em and stats[i][3] < MARK_SIZE * em]
+    return [i for i in small if line.alone_in_columns(i, small)]
+
+
+def comma_form(line: LineInk, x0: float, x1: float) -> str | None:
+    """The comma read at x0..x1 as ， or 、 by the slant of its stroke; None if unclear."""
+    marks = _lone_marks(line, x0, x1)
+    return _slant(line, marks[0]) if len(marks) == 1 else None
+
+
+def colon_form(line: LineInk, x0: float, x1: float) -> str | None:
+    """The mark read at x0..x1 as ： or ； by its two stacked blobs: the lower one of a ；
+    is a comma, taller than the dot above it. None if unclear."""
+    marks = _lone_marks(line, x0, x1)
+    if len(marks) != 2:
+        return None
+    stats = line.stats
+    upper, lower = sorted(marks, key=lambda i: stats[i][1])
+    if stats[lower][1] < stats[upper][1] + stats[upper][3]:
+        return None  # side by side, not stacked
+    top, tail = float(stats[upper][3]), float(stats[lower][3])
+    if tail >= TAIL_RATIO[1] * top and tail - top >= TAIL_LENGTH * line.char_height:
+        return "；"
+    return "：" if tail <= TAIL_RATIO[0] * top else None

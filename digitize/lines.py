@@ -60,7 +60,7 @@ DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
 RING_BAND = 6.0  # points: an arc a seal's ring leaves as a rule keeps this close to the ring
 SHORT_ROW_RULE = 2 * LONE_RULE  # a shorter row rule through a text line runs from rule to rule
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
-DASH_READINGS = set("1lIi|!:：;；.,，·、'‘’-—_~")
+DASH_READINGS = set("1lIijJ|!！:：;；.,，·、'‘’-—_~")
 READING_RIM = 0.2  # a rule through a box short of this share from its sides runs through its glyph
 DASH_DOUBT = 0.9  # OCR is less sure than this of what it reads into a rule's dashes
 

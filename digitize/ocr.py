@@ -7,7 +7,9 @@ each cell crop: the same accuracy at a fraction of the engine calls).
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from functools import cache
 from typing import Protocol
 
@@ -65,6 +67,16 @@ INNER_GAP = 0.8
 SHAPE_CONFIDENCE = 0.8
 BINARIZED_BLUR = 0.5  # points: the spread of the smoothing of a black-and-white scan's line crops
 SHAPE_JUDGED = {*glyphs.BARRED, *glyphs.QUOTES, "·"}
+# A gap between two read characters inked in this share of its columns holds a character.
+SKIPPED_INK = 0.6
+# Look-alike marks read less surely than this are judged by their shape.
+COLONS = "：；:;"
+COMMAS = "，、,"
+SURE_MARK = 0.9
+# A Han character read in a box this much narrower than the line's typical one, set apart
+# at the line's start or end, is a sliver of a neighbouring cell's character that the
+# detection box took in across the rule between them.
+SLIVER_WIDTH = 0.7
 
 
 class OcrEngine(Protocol):
@@ -266,8 +278,33 @@ class RapidOcrEngine:
             confidences = [score] * len(contents)
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
-        pieces = _judged_by_shape(crop[:, :, 0], pieces, x0)
+        pieces = _judged_by_shape(crop[:, :, 0], _without_slivers(pieces), x0)
+        pieces = self._with_skipped_characters(crop, pieces, x0)
         return line_chars(pieces + self._lost_mark(crop, text, pieces[-1][2] - x0, x0), y0, y1, scale)
+
+    def _with_skipped_characters(self, crop: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
+        """The line's pieces with the Han characters the recogniser skipped put back: a gap
+        of most of a character's width or more between two read characters, inked across
+        most of it, is read again with its neighbours, which must read as before."""
+        han_widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
+        if len(han_widths) < 3:
+            return pieces
+        width = float(np.median(han_widths))
+        inked = (crop[:, :, 0] < INK_GREY).any(axis=0)
+        out = pieces[:1]
+        for before, after in itertools.pairwise(pieces):
+            gap_x0, gap_x1 = int(before[2] - x0), int(after[1] - x0)
+            count = max(1, round((gap_x1 - gap_x0) / width))
+            if gap_x1 - gap_x0 >= INNER_GAP * width and inked[gap_x0:gap_x1].mean() >= SKIPPED_INK:
+                read, score = self._read_padded(crop[:, max(0, int(before[1] - x0)):int(after[2] - x0) + 1])
+                skipped = f"{re.escape(before[0])}([\u3400-\u9fff]{{{count}}}){re.escape(after[0])}"
+                found = re.search(skipped, read)
+                if found:
+                    step = (after[1] - before[2]) / count
+                    out += [(ch, before[2] + i * step, before[2] + (i + 1) * step, score)
+                            for i, ch in enumerate(found.group(1))]
+            out.append(after)
+        return out
 
     def _lost_mark(self, crop: np.ndarray, text: str, read_x1: float, x0: float) -> list[Piece]:
         """The mark at the end of a line the recogniser left out, as a piece, if any."""
@@ -295,17 +332,41 @@ class RapidOcrEngine:
         return read, float(score)
 
 
+def _is_han(text: str) -> bool:
+    return "\u3400" <= text <= "\u9fff"
+
+
+def _without_slivers(pieces: list[Piece]) -> list[Piece]:
+    """The line's pieces less a Han character at either end in a box too narrow for one,
+    a gap apart from the rest of the line."""
+    han_widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
+    if len(han_widths) < 3:
+        return pieces
+    width = float(np.median(han_widths))
+
+    def sliver(text: str, start: float, end: float, gap: float) -> bool:
+        return _is_han(text) and end - start < SLIVER_WIDTH * width and gap >= INNER_GAP * width
+
+    first, second, last, before_last = pieces[0], pieces[1], pieces[-1], pieces[-2]
+    if sliver(*first[:3], second[1] - first[2]):
+        pieces = pieces[1:]
+    if sliver(*last[:3], last[1] - before_last[2]):
+        pieces = pieces[:-1]
+    return pieces
+
+
 def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
-    """The line's pieces judged again by their shape in the crop: comparison signs, quotes
-    and middle dots; a 、 the recogniser skipped between two pieces (after a figure, mostly)
-    put back; an unsure mark with no ink under it (a guess at the gap between two cells'
-    texts) dropped."""
-    han_widths = [end - start for text, start, end, _ in pieces if "\u3400" <= text <= "\u9fff"]
+    """The line's pieces judged again by their shape in the crop: comparison signs, quotes,
+    middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
+    pieces put back; an unsure piece with no ink under it (a guess at the gap between two
+    cells' texts) dropped."""
+    han_widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
     gap = INNER_GAP * float(np.median(han_widths)) if han_widths else np.inf
 
     def doubtful(i: int) -> bool:
         text, start, _, confidence = pieces[i]
-        return (text in SHAPE_JUDGED or (text in TAIL_MARKS and confidence < MIN_LINE_SCORE)
+        return (text in SHAPE_JUDGED or confidence < MIN_LINE_SCORE
+                or (text in COLONS + COMMAS and confidence < SURE_MARK)
                 or (i > 0 and start - pieces[i - 1][2] >= gap))
 
     if not any(doubtful(i) for i in range(len(pieces))):
@@ -314,19 +375,26 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
     judged = []
     for i, (text, start, end, confidence) in enumerate(pieces):
         if i and start - pieces[i - 1][2] >= gap:
-            mark = glyphs.skipped_comma(line, pieces[i - 1][2] - x0, start - x0)
-            if mark:
-                judged.append(("、", x0 + mark[0], x0 + mark[1], SHAPE_CONFIDENCE))
-        if text in TAIL_MARKS and confidence < MIN_LINE_SCORE and not line.blobs_near(start - x0, end - x0):
+            skipped = glyphs.skipped_mark(line, pieces[i - 1][2] - x0, start - x0)
+            if skipped:
+                mark, mark_x0, mark_x1 = skipped
+                judged.append((mark, x0 + mark_x0, x0 + mark_x1, SHAPE_CONFIDENCE))
+        if confidence < MIN_LINE_SCORE and not line.blobs_near(start - x0, end - x0):
             continue
         shape = None
-        if text in glyphs.BARRED:
+        if text in COLONS and confidence < SURE_MARK:
+            shape = glyphs.colon_form(line, start - x0, end - x0)
+        elif text in COMMAS and confidence < SURE_MARK:
+            shape = glyphs.comma_form(line, start - x0, end - x0)
+        elif text in glyphs.BARRED:
             shape = glyphs.comparison_sign(line, text, start - x0, end - x0)
             shape = None if shape == text else shape  # a plain sign may still have lost its bar
         elif text in glyphs.QUOTES:
             shape = glyphs.quote_form(line, start - x0, end - x0)
         elif text == "·" and glyphs.is_full_stop(line, start - x0, end - x0):
             shape = "。"
+        if shape and unicodedata.normalize("NFKC", shape) == unicodedata.normalize("NFKC", text):
+            shape = text  # confirmed; a half-width reading keeps its width
         judged.append((shape, start, end, max(confidence, SHAPE_CONFIDENCE)) if shape else
                       (text, start, end, confidence))
     return judged

@@ -104,6 +104,38 @@ NO_LINE_START = "，。、；：！？）】」』"
 DOCUMENT_YEAR = re.compile(r"(?<=[\u3400-\u9fff])[\[［(（【〔](\s*\d{4}\s*)[\]］)）】〕](?=\s*\d+\s*号)")
 
 
+# Chinese text never doubles a comma, stop or colon; OCR reads one mark twice.
+DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
+# A book title opened or closed with an angle bracket the OCR read for 《 or 》.
+TITLE_OPENED = re.compile(r"<(?=[\u3400-\u9fff][^<>《》]*》)")
+TITLE_CLOSED = re.compile(r"(?<=《)([^<>《》]*[\u3400-\u9fff])>")
+QUOTE_MARKS = re.compile("[\"“”]")
+
+
 def tidy_ocr_text(text: str) -> str:
-    """OCR'd cell text without the rule remains at its start, document numbers' years in 〔〕."""
-    return DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text.lstrip(NO_LINE_START + " "))
+    """OCR'd cell text without the rule remains at its start, document numbers' years in 〔〕,
+    doubled marks read once, 《》 for angle brackets around a title and quotes paired."""
+    text = DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text.lstrip(NO_LINE_START + " "))
+    text = DOUBLED_MARK.sub(r"\1", text)
+    text = TITLE_CLOSED.sub(r"\1》", TITLE_OPENED.sub("《", text))
+    return paired_quotes(text)
+
+
+def paired_quotes(text: str) -> str:
+    """Double quotes set “ ” in turn where OCR read one the wrong way round or straight: when
+    the marks are even in number but do not nest as read, or mix curly and straight ones.
+    Marks that nest as read (a quote within a quote, set “ “ ” ”) or all straight stay."""
+    marks = QUOTE_MARKS.findall(text)
+    if len(marks) % 2 or '"' not in marks and _nested(marks) or "“" not in marks and "”" not in marks:
+        return text
+    turn = iter("“”" * (len(marks) // 2))
+    return QUOTE_MARKS.sub(lambda _: next(turn), text)
+
+
+def _nested(marks: list[str]) -> bool:
+    depth = 0
+    for mark in marks:
+        depth += 1 if mark == "“" else -1
+        if depth < 0:
+            return False
+    return depth == 0

@@ -70,10 +70,10 @@ def test_a_typeset_greater_than_sign_stays_as_read():
 @pytest.mark.parametrize(("mark", "found"), [("、", True), ("，", False), ("", False)])
 def test_an_enumeration_comma_skipped_after_a_figure_is_found_in_the_gap(mark, found):
     line = glyphs.LineInk.of(set_line(("2", 0), (mark, 0.55), ("满", 1.55)))
-    extent = glyphs.skipped_comma(line, px(0.55), px(1.55))
+    extent = glyphs.skipped_mark(line, px(0.55), px(1.55))
     assert (extent is not None) == found
     if found:
-        assert px(0.55) <= extent[0] < extent[1] <= px(1.55)
+        assert extent[0] == "、" and px(0.55) <= extent[1] < extent[2] <= px(1.55)
 
 
 @pytest.mark.parametrize(("text", "stop"), [("21。", True), ("12·", False)])
@@ -105,3 +105,39 @@ def test_thousands_read_with_a_point_get_their_comma():
     assert ocr.fix_marks("5.576.21") == "5,576.21"
     assert ocr.fix_marks("1.234.567.89") == "1,234,567.89"
     assert ocr.fix_marks("3.14") == "3.14" and ocr.fix_marks("2021.10.12") == "2021.10.12"
+
+
+@pytest.mark.parametrize(("mark", "form"), [("；", "；"), ("：", "：")])
+def test_a_semicolon_is_told_from_a_colon_by_its_tail(mark, form):
+    line = glyphs.LineInk.of(set_line(("宣传", 0), (mark, 2.0), ("对全", 3.0)))
+    assert glyphs.colon_form(line, px(2.0), px(3.0)) == form
+
+
+@pytest.mark.parametrize(("mark", "form"), [("，", "，"), ("、", "、")])
+def test_a_comma_is_told_from_an_enumeration_comma_by_its_slant(mark, form):
+    line = glyphs.LineInk.of(set_line(("服务", 0), (mark, 2.0), ("年度", 3.0)))
+    assert glyphs.comma_form(line, px(2.0), px(3.0)) == form
+
+
+def test_a_full_stop_skipped_after_a_bracket_is_found_in_the_gap():
+    line = glyphs.LineInk.of(set_line(("件）", 0), ("。", 2.0), ("4", 3.0)))
+    found = glyphs.skipped_mark(line, px(2.0), px(3.0))
+    assert found is not None and found[0] == "。"
+
+
+def test_unsure_marks_are_judged_by_shape_and_a_guess_over_blank_paper_is_dropped():
+    grey = set_line(("宣传", 0), ("；", 2.0), ("对全", 3.0), ("、", 5.0), ("经费", 6.0))
+    pieces = [("宣", px(0), px(1), 1.0), ("传", px(1), px(2), 1.0), ("：", px(2), px(3), 0.6),
+              ("对", px(3), px(4), 1.0), ("全", px(4), px(5), 1.0), ("，", px(5), px(6), 0.6),
+              ("经", px(6), px(7), 1.0), ("费", px(7), px(8), 1.0), ("0", px(8.2), px(8.5), 0.35),
+              ("4", px(8.5), px(8.8), 0.35)]
+    judged = ocr._judged_by_shape(grey, pieces, 0.0)
+    assert "".join(text for text, *_ in judged) == "宣传；对全、经费"
+
+
+def test_a_sliver_of_the_next_cell_read_as_a_character_is_dropped():
+    width = 10.0
+    line = [("本", 0.0, 5.0, 0.98)] + [(ch, 15.0 + i * width, 15.0 + (i + 1) * width, 1.0)
+                                       for i, ch in enumerate("产出指标")]
+    assert "".join(text for text, *_ in ocr._without_slivers(line)) == "产出指标"
+    assert ocr._without_slivers(line[1:]) == line[1:]

@@ -233,3 +233,31 @@ def test_a_line_of_one_character_read_unsurely_is_debris():
         [(read, _, word_info)], _ = engine.engine.text_rec([crop], True)
         assert read.strip() == text
         assert (engine._line_chars(read, 0.7, word_info, box, crop, 1.0) != []) == kept
+
+
+def test_a_character_the_recogniser_skipped_is_read_again_from_its_gap():
+    pitch = SIZE * DPI / 72
+
+    def line_with_gap(ink_in_gap):
+        """法律顾问全覆盖，每个村 set one character at a time, 盖 left out or not; the crop
+        and the pieces a recogniser that skipped 盖 would give."""
+        text = "法律顾问全覆盖，每个村"
+        with pymupdf.open() as doc:
+            page = doc.new_page(width=200, height=30)
+            for i, ch in enumerate(text):
+                if ch != "盖" or ink_in_gap:
+                    page.insert_text((10 + i * SIZE, 22), ch, fontname="china-s", fontsize=SIZE)
+            pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
+        grey = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+        crop = np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+        x0 = 10 * DPI / 72
+        pieces = [(ch, x0 + i * pitch, x0 + (i + 1) * pitch, 1.0) for i, ch in enumerate(text) if ch != "盖"]
+        return crop, pieces
+
+    engine = ocr.get_engine("rapidocr")
+    crop, pieces = line_with_gap(True)
+    mended = engine._with_skipped_characters(crop, pieces, 0.0)
+    assert "".join(piece[0] for piece in mended) == "法律顾问全覆盖，每个村"
+    assert mended[6][1] == pytest.approx(10 * DPI / 72 + 6 * pitch, abs=1)
+    crop, pieces = line_with_gap(False)  # blank paper in the gap: nothing to read
+    assert engine._with_skipped_characters(crop, pieces, 0.0) == pieces

@@ -408,6 +408,9 @@ def test_a_rule_read_as_text_is_dropped_and_text_beside_it_kept():
     real_one = Char("1", (99, 60, 109, 72))  # the rule runs through its rim: tight cell padding
     word = Char("局", (94, 80, 106, 92))  # Han characters are never what a rule reads as
     assert lines.drop_rule_readings([read_as_one, real_one, word], [rule]) == [real_one, word]
+    # a dashed rule reads as a "j" or a full-width "！" too
+    assert lines.drop_rule_readings([Char("j", (97, 100, 103, 112), confidence=0.54),
+                                     Char("！", (97, 120, 103, 132), confidence=0.89)], [rule]) == []
 
 
 def test_a_short_rule_must_be_mostly_ink():

@@ -1,3 +1,5 @@
+import pytest
+
 from digitize.textjoin import join_lines, tidy_ocr_text, tidy_spaces
 
 
@@ -37,3 +39,25 @@ def test_tidy_ocr_text_sets_a_document_number_year_in_its_brackets():
     assert tidy_ocr_text("（区安排）穗财政【2020）76号经费") == "（区安排）穗财政〔2020〕76号经费"
     assert tidy_ocr_text("穗财政〔2021]113号") == "穗财政〔2021〕113号"
     assert tidy_ocr_text("金额(2021)") == "金额(2021)"  # not a document number: no 号 after it
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("参加“示范市（县、区）“创建", "参加“示范市（县、区）”创建"),  # a closing mark read as opening
+    ("推动“八五\"普法工作", "推动“八五”普法工作"),  # one read straight among curly ones
+    # nested as printed
+    ("提出“将构建“智慧司法”、“司法为民”新模式”", "提出“将构建“智慧司法”、“司法为民”新模式”"),
+    ("推动我区\"专兼结合\"的人民调解", "推动我区\"专兼结合\"的人民调解"),  # all straight, as printed
+    ("“立足于“智慧司法”的建设", "“立足于“智慧司法”的建设"),  # odd in number: the cell holds part of a quote
+])
+def test_quotes_read_the_wrong_way_round_are_paired(read, meant):
+    assert tidy_ocr_text(read) == meant
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("征订<人民调解》杂志", "征订《人民调解》杂志"),
+    ("参照《无障碍设计规范>。", "参照《无障碍设计规范》。"),
+    ("年度指标值：<24小时", "年度指标值：<24小时"),
+    ("机制建立健全，，每月提供", "机制建立健全，每月提供"),
+])
+def test_misread_title_marks_and_doubled_marks_are_put_right(read, meant):
+    assert tidy_ocr_text(read) == meant
