@@ -15,8 +15,9 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
-from .model import Page, Table, text_grid
-from .textjoin import join_lines, squashed
+from .model import Cell, Page, Table, text_grid
+from .tables import text_of
+from .textjoin import group_lines, join_lines, squashed
 
 # Page numbers and continuation marks. A page number OCR misread on a worn page ("第1质",
 # "糖2氨") still is a short number with at most one character either side.
@@ -30,6 +31,9 @@ AMOUNT = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 COLUMN_TOL = 0.03  # share of the table width within which column boundaries match
 MAX_HEADER_ROWS = 3
 HEADING_SIMILARITY = 0.8
+# Header lines atop a first row are known by less: both pages' headers may be misread, and
+# the row must also go on below them in some of its cells but not all.
+HEADER_LINES_SIMILARITY = 0.6
 
 
 def stitch(pages: list[Page]) -> list[Table]:
@@ -107,6 +111,8 @@ def append_part(logical: Table, part: Table) -> None:
     cells = [replace(c, col=cmap[c.col], colspan=cmap[c.col + c.colspan] - cmap[c.col]) for c in part.cells]
     grid = text_grid(cells, part.nrows, logical.ncols)
     skip = repeated_header_rows(logical.grid(), grid)
+    if not skip and header_lines_taken_out(logical.grid()[0], cells):
+        grid = text_grid(cells, part.nrows, logical.ncols)
     if skip >= part.nrows:
         return
     # An empty first row is the bottom edge of a row cut by the break: nothing to add.
@@ -146,6 +152,32 @@ def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
         else:
             break
     return best
+
+
+def header_lines_taken_out(header: list[str], cells: list[Cell]) -> bool:
+    """Take the header row out of the top of the first row's cells, where a page repeats the
+    header with no rule under it and the header's lines open the cells of its first row;
+    returns whether it did. The top lines of each cell that come closest to the header's
+    text over its columns must read as the header row does, across the row."""
+    first = [c for c in cells if c.row == 0 and c.chars]
+    tops: dict[int, int] = {}  # id(cell) -> how many of its lines the header takes
+    read = []
+    for cell in first:
+        want = squashed("".join(header[cell.col:cell.col + cell.colspan]))
+        lines = ["".join(ch.text for ch in line) for line in group_lines(cell.chars)]
+        tops[id(cell)] = min(range(min(len(lines), MAX_HEADER_ROWS) + 1),
+                             key=lambda n: Levenshtein.distance(squashed("".join(lines[:n])), want))
+        read.append("".join(lines[:tops[id(cell)]]))
+    rest = [c for c in first if len(group_lines(c.chars)) > tops[id(c)]]
+    if (not rest or len(rest) == len(first)
+            or Levenshtein.normalized_similarity(squashed("".join(header)), squashed("".join(read)))
+            < HEADER_LINES_SIMILARITY):
+        return False
+    for cell in first:
+        lines = group_lines(cell.chars)[tops[id(cell)]:]
+        cell.chars = [ch for line in lines for ch in line]
+        cell.text = text_of(cell.chars, cell.source)
+    return True
 
 
 def _same_heading(a: str, b: str) -> bool:

@@ -236,6 +236,8 @@ def covered(segs: list[Segment], at: float, lo: float, hi: float, vertical: bool
 def build_table(region: Region, page_chars: list[Char], page_number: int,
                 column_hint: list[float] | None = None, source: str = "text-layer") -> Table | None:
     x0, y0, x1, y1 = region.bbox
+    if source != "text-layer":
+        y0, y1 = _edges_rules_share(region)
     chars = [c for c in page_chars if x0 <= c.cx <= x1 and y0 <= c.cy <= y1 and c.text.strip()]
     inner_v = [s for s in region.v if x0 + TOL < s.x0 < x1 - TOL]
     inner_h = [s for s in region.h if y0 + TOL < s.y0 < y1 - TOL]
@@ -250,10 +252,13 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
             prior = column_hint[1:-1]
         hints = [x for x in prior if _free_at(chars, row_y, x)]
         # A gutter holding a ruled or hinted boundary is that boundary, and one beside a
-        # boundary of the previous page is that one; one between column rules is a lost rule
-        # only where it parts two cells' texts in more than one row.
+        # boundary of the previous page is that one (on a page continuing a table, no other
+        # gutter counts); one between column rules is a lost rule only where it parts two
+        # cells' texts in more than one row.
         gutters = [_snapped((a + b) / 2, prior, HINT_REACH * (x1 - x0)) for a, b in text_gutters(chars, row_y)
                    if not any(a <= x <= b for x in col_x + hints)]
+        if prior:  # the page continues a table: its columns are the previous page's
+            gutters = [x for x in gutters if x in prior]
         if inner_v:
             gutters = [x for x in gutters if _rows_apart(chars, row_y, col_x, x) >= 2]
         col_x = cluster(col_x + hints + gutters)
@@ -310,12 +315,34 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         cells.append(Cell(
             row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
             bbox=(col_x[c0], row_y[r0], col_x[c1 + 1], row_y[r1 + 1]),
-            text=cell_text(inside) if source == "text-layer" else tidy_ocr_text(cell_text(inside, False)),
+            text=text_of(inside, source),
             page=page_number, source=source,
             confidence=min((ch.confidence for ch in inside), default=1.0), chars=inside,
         ))
     return Table(cells=cells, nrows=nrows, ncols=ncols, bbox=(x0, y0, x1, y1),
                  pages=[page_number], col_x=col_x, row_y=row_y)
+
+
+def text_of(chars: list[Char], source: str) -> str:
+    """A cell's text from its characters: a text layer's as they stand, OCR'd ones tidied."""
+    return cell_text(chars) if source == "text-layer" else tidy_ocr_text(cell_text(chars, False))
+
+
+def _edges_rules_share(region: Region) -> tuple[float, float]:
+    """The top and bottom of a scanned table: the outer row rule where a side rule ends at it
+    too, even if one other side rule runs on past it; alone, that one has picked up specks or
+    the strokes of a note beyond the frame."""
+    _, y0, _, y1 = region.bbox
+    if not region.h:
+        return y0, y1
+    top, bottom = min(s.y0 for s in region.h), max(s.y0 for s in region.h)
+    if (sum(s.y0 < top - SLIVER for s in region.v) == 1
+            and any(abs(s.y0 - top) <= SLIVER for s in region.v)):
+        y0 = top
+    if (sum(s.y1 > bottom + SLIVER for s in region.v) == 1
+            and any(abs(s.y1 - bottom) <= SLIVER for s in region.v)):
+        y1 = bottom
+    return y0, y1
 
 
 def _without_slivers(bounds: list[float], spans: list[tuple[float, float]]) -> list[float]:

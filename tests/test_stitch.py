@@ -60,3 +60,24 @@ def test_a_repeated_header_whose_heading_one_page_cut_in_two_is_still_dropped():
     assert [row[2] for row in table.grid()] == ["合计", "丙", "己"]
     data = ruled_page(2, [50, 150, 250, 450], [["功能", "科目", "合计"], ["丁", "戊", "己"]])
     assert len(stitch.stitch([first, data])[0].grid()) == 4  # another row is kept
+
+
+def test_a_header_with_no_rule_under_it_is_taken_out_of_the_first_row_it_opens():
+    # The second page prints the header with no rule under it: the header's lines open the
+    # cells of its first row, whose text in one column goes on from the previous page.
+    col_x = [50, 150, 350, 450]
+    first = ruled_page(1, col_x, [["项目名称", "绩效目标", "金额"], ["普法经费", "开展法治宣传", "600"]])
+    rows = [TOP, TOP + 2 * ROW, TOP + 3 * ROW]  # no rule between the header and the row
+    segments = [Segment(col_x[0], y, col_x[-1], y) for y in rows]
+    segments += [Segment(x, rows[0], x, rows[-1]) for x in col_x]
+    lines = [(0, TOP + 10, "项目名称"), (1, TOP + 10, "缋效目标"), (2, TOP + 10, "金额"),  # an OCR slip
+             (1, TOP + 30, "活动不少于四场"),
+             (0, rows[1] + 10, "依法治市"), (1, rows[1] + 10, "推进落实"), (2, rows[1] + 10, "199")]
+    chars = [Char(ch, (col_x[c] + 5 + 10 * i, y, col_x[c] + 15 + 10 * i, y + 10))
+             for c, y, text in lines for i, ch in enumerate(text)]
+    second = Page(2, 600, 800, chars=chars, segments=segments)
+    second.tables = tables.find_tables(second)
+    (table,) = stitch.stitch([first, second])
+    assert table.grid() == [["项目名称", "绩效目标", "金额"],
+                            ["普法经费", "开展法治宣传活动不少于四场", "600"],
+                            ["依法治市", "推进落实", "199"]]

@@ -154,6 +154,9 @@ def test_a_page_whose_side_rules_alone_are_left_still_holds_its_table():
     hint = [COLS[0], 140.0, 208.0, COLS[-1]]
     (table,) = tables.find_tables(replace(page, chars=shifted), column_hint=hint)
     assert table.col_x == hint
+    # A gutter near none of the previous page's boundaries is space inside one of its columns.
+    (table,) = tables.find_tables(replace(page, chars=shifted), column_hint=[COLS[0], 208.0, COLS[-1]])
+    assert table.col_x == [COLS[0], 208.0, COLS[-1]]
 
 
 def test_row_rules_overshooting_the_frame_make_no_column():
@@ -164,3 +167,18 @@ def test_row_rules_overshooting_the_frame_make_no_column():
     chars = grid_chars(texts)
     (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments))
     assert table.grid() == texts
+
+
+def test_a_note_under_the_bottom_rule_is_no_row_where_one_side_rule_overshoots_into_it():
+    # On a worn scan the left side rule picked up the strokes of the note "注：不含保密项目"
+    # under the table and runs 25 pt past the bottom rule; the right side rule ends at it.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in (ROWS[0], ROWS[-1])]
+    segments += [Segment(COLS[0], ROWS[0], COLS[0], ROWS[-1] + 25),
+                 Segment(COLS[-1], ROWS[0], COLS[-1], ROWS[-1])]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS[1:-1]]
+    texts = [["项目", "名称", "值"]] + [["甲", "一", str(r)] for r in range(1, len(ROWS) - 1)]
+    note = chars_at("注：不含保密项目", COLS[0] + 2, ROWS[-1] + 8)
+    page = Page(3, 600, 800, chars=grid_chars(texts) + note, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(page)
+    assert table.grid() == texts
+    assert "不含保密项目" in table.text_below
