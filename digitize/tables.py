@@ -252,12 +252,13 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
             prior = column_hint[1:-1]
         hints = [x for x in prior if _free_at(chars, row_y, x)]
         # A gutter holding a ruled or hinted boundary is that boundary, and one beside a
-        # boundary of the previous page is that one (on a page continuing a table, no other
-        # gutter counts); one between column rules is a lost rule only where it parts two
-        # cells' texts in more than one row.
+        # boundary of the previous page is that one; one between column rules is a lost rule
+        # only where it parts two cells' texts in more than one row.
         gutters = [_snapped((a + b) / 2, prior, HINT_REACH * (x1 - x0)) for a, b in text_gutters(chars, row_y)
                    if not any(a <= x <= b for x in col_x + hints)]
-        if prior:  # the page continues a table: its columns are the previous page's
+        if prior and len(hints) == len(prior):
+            # The texts keep clear of every boundary of the previous page: the page continues
+            # its table, and another gutter is space inside one of its columns.
             gutters = [x for x in gutters if x in prior]
         if inner_v:
             gutters = [x for x in gutters if _rows_apart(chars, row_y, col_x, x) >= 2]

@@ -154,9 +154,10 @@ def test_a_page_whose_side_rules_alone_are_left_still_holds_its_table():
     hint = [COLS[0], 140.0, 208.0, COLS[-1]]
     (table,) = tables.find_tables(replace(page, chars=shifted), column_hint=hint)
     assert table.col_x == hint
-    # A gutter near none of the previous page's boundaries is space inside one of its columns.
-    (table,) = tables.find_tables(replace(page, chars=shifted), column_hint=[COLS[0], 208.0, COLS[-1]])
-    assert table.col_x == [COLS[0], 208.0, COLS[-1]]
+    # Where the texts keep clear of every boundary of the previous page, a gutter near none of
+    # them is space inside one of its columns.
+    (table,) = tables.find_tables(replace(page, chars=shifted), column_hint=[COLS[0], 140.0, COLS[-1]])
+    assert table.col_x == [COLS[0], 140.0, COLS[-1]]
 
 
 def test_row_rules_overshooting_the_frame_make_no_column():
