@@ -33,6 +33,9 @@ MIN_SCORE = 50.0  # fuzz.ratio cut-off: "可法任工" still reads as "司法社
 # at least one character more of the text.
 MARGIN = 10.0
 LOW_CONFIDENCE = 0.8  # a character read less surely than this may be replaced by any Han character
+# ... but only to spell a term this long: a three-character term one unsure character off
+# ("工作建" for 工作日) is as likely another word.
+LOW_CONFIDENCE_TERM = 4
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Spans that are data, not words: dates and document codes ("穗财政〔2021〕113号").
 PROTECTED = re.compile(
@@ -217,7 +220,8 @@ def allowed(window: str, term: str, confidences: list[float], glossary: Glossary
         inside = 0 < op.src_pos < len(window) - 1
         if op.tag == "delete" and not (doubtful and inside):
             return False
-        if op.tag == "replace" and not (doubtful or (a, term[op.dest_pos]) in glossary.confusable):
+        look_alike = (a, term[op.dest_pos]) in glossary.confusable if op.tag == "replace" else False
+        if op.tag == "replace" and not (look_alike or doubtful and len(term) >= LOW_CONFIDENCE_TERM):
             return False
     return True
 

@@ -59,6 +59,8 @@ def test_a_character_read_with_low_confidence_may_be_replaced_even_when_it_looks
     assert ("和", "社") not in GLOSSARY.confusable
     assert fix("司法和工")[0] == "司法和工"  # read surely: left alone
     assert fix("司法和工", [1.0, 1.0, 0.3, 1.0])[0] == "司法社工"
+    # a three-character term one unsure character off is as likely another word
+    assert fix("开展工作建设", [1.0, 1.0, 1.0, 1.0, 0.3, 1.0])[0] == "开展工作建设"
 
 
 def test_learned_corrections_are_applied_as_they_stand():
