@@ -220,8 +220,8 @@ def allowed(window: str, term: str, confidences: list[float], glossary: Glossary
         inside = 0 < op.src_pos < len(window) - 1
         if op.tag == "delete" and not (doubtful and inside):
             return False
-        look_alike = (a, term[op.dest_pos]) in glossary.confusable if op.tag == "replace" else False
-        if op.tag == "replace" and not (look_alike or doubtful and len(term) >= LOW_CONFIDENCE_TERM):
+        if op.tag == "replace" and not ((a, term[op.dest_pos]) in glossary.confusable
+                                        or doubtful and len(term) >= LOW_CONFIDENCE_TERM):
             return False
     return True
 

@@ -34,6 +34,7 @@ HEADING_SIMILARITY = 0.8
 # Header lines atop a first row are known by less: both pages' headers may be misread, and
 # the row must also go on below them in some of its cells but not all.
 HEADER_LINES_SIMILARITY = 0.6
+MAX_HEADER_LINES = 3  # lines of one header cell
 
 
 def stitch(pages: list[Page]) -> list[Table]:
@@ -160,22 +161,21 @@ def header_lines_taken_out(header: list[str], cells: list[Cell]) -> bool:
     returns whether it did. The top lines of each cell that come closest to the header's
     text over its columns must read as the header row does, across the row."""
     first = [c for c in cells if c.row == 0 and c.chars]
-    tops: dict[int, int] = {}  # id(cell) -> how many of its lines the header takes
-    read = []
-    for cell in first:
+    lines = [group_lines(c.chars) for c in first]
+    tops = []  # how many of each cell's lines the header takes
+    for cell, cell_lines in zip(first, lines, strict=True):
         want = squashed("".join(header[cell.col:cell.col + cell.colspan]))
-        lines = ["".join(ch.text for ch in line) for line in group_lines(cell.chars)]
-        tops[id(cell)] = min(range(min(len(lines), MAX_HEADER_ROWS) + 1),
-                             key=lambda n: Levenshtein.distance(squashed("".join(lines[:n])), want))
-        read.append("".join(lines[:tops[id(cell)]]))
-    rest = [c for c in first if len(group_lines(c.chars)) > tops[id(c)]]
-    if (not rest or len(rest) == len(first)
-            or Levenshtein.normalized_similarity(squashed("".join(header)), squashed("".join(read)))
-            < HEADER_LINES_SIMILARITY):
+        texts = ["".join(ch.text for ch in line) for line in cell_lines]
+        tops.append(min(range(min(len(texts), MAX_HEADER_LINES) + 1),
+                        key=lambda n: Levenshtein.distance(squashed("".join(texts[:n])), want)))
+    taken = list(zip(lines, tops, strict=True))
+    read = squashed("".join(ch.text for cell_lines, n in taken for line in cell_lines[:n] for ch in line))
+    going_on = sum(len(cell_lines) > n for cell_lines, n in taken)
+    similarity = Levenshtein.normalized_similarity(squashed("".join(header)), read)
+    if not 0 < going_on < len(first) or similarity < HEADER_LINES_SIMILARITY:
         return False
-    for cell in first:
-        lines = group_lines(cell.chars)[tops[id(cell)]:]
-        cell.chars = [ch for line in lines for ch in line]
+    for cell, (cell_lines, n) in zip(first, taken, strict=True):
+        cell.chars = [ch for line in cell_lines[n:] for ch in line]
         cell.text = text_of(cell.chars, cell.source)
     return True
 
