@@ -73,7 +73,8 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     # Horizontal rules first; their pixels are then kept out of the vertical search so that
     # bridging gaps cannot join a character's stroke to the rule above or below it.
     h_mask = _rule_mask(_candidates(labels, stats, True, px), True, px)
-    v_mask = _rule_mask(_candidates(labels, stats, False, px) & ~h_mask, False, px)
+    v_dark = _candidates(labels, stats, False, px) | _between_row_rules(dark, h_mask, px)
+    v_mask = _rule_mask(v_dark & ~h_mask, False, px)
     pieces = _segments(h_mask, True, px, image.scale) + _segments(v_mask, False, px, image.scale)
     h, v = merge_segments(pieces, gap=GAP)
     segments = _anchored(h, v, dark, px)
@@ -374,6 +375,20 @@ def _contrast_mask(grey: np.ndarray, px: float) -> np.ndarray:
     size = max(5, round(2.5 * px)) | 1
     surroundings = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
     return ((surroundings.astype(np.int16) - grey) > RULE_CONTRAST).astype(np.uint8) * 255
+
+
+def _between_row_rules(dark: np.ndarray, h_mask: np.ndarray, px: float) -> np.ndarray:
+    """Thin upright strokes running from a row rule down to the next (to within a bridged
+    gap): the short column rule of a one-line row, which joins a piece of row rule into a
+    blob too wide for a dash."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark & ~h_mask, connectivity=8)
+    keep = np.zeros(len(stats), bool)
+    reach = int(BRIDGE * px)
+    for i, (x, y, w, h, _) in enumerate(stats[1:], start=1):
+        if w <= max(3.0, DASH_THICKNESS * px) and h >= MIN_RULE_V * px:
+            above, below = h_mask[max(0, y - reach):y, x:x + w], h_mask[y + h:y + h + reach, x:x + w]
+            keep[i] = above.any() and below.any()
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def _candidates(labels: np.ndarray, stats: np.ndarray, horizontal: bool, px: float) -> np.ndarray:

@@ -448,3 +448,19 @@ def test_digits_lined_up_down_a_column_are_no_rule(tmp_path):
         page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY).save(path)
     (table,) = pipeline.extract(path).pages[0].tables
     assert table.grid() == rows
+
+
+def test_a_short_column_rule_joined_to_a_piece_of_row_rule_is_found():
+    # A one-line row at the foot of a table: the row rule under it broke, and the piece
+    # between the breaks holds the short column rule, worn short of the row rule above.
+    img = np.full(SIZE, 255, np.uint8)
+    top, bottom = 400, 460  # a 22 pt row at 200 dpi
+    cv2.line(img, (COLS[0], top), (COLS[-1], top), 0, 2)
+    for x0, x1 in ((COLS[0], 480), (500, 800), (820, COLS[-1])):  # the bottom rule, broken twice
+        cv2.line(img, (x0, bottom), (x1, bottom), 0, 2)
+    for x in (COLS[0], COLS[-1]):
+        cv2.line(img, (x, 100), (x, bottom), 0, 2)
+    cv2.line(img, (600, top + 12), (600, bottom), 0, 2)  # the short column rule
+    segments, _ = lines.find_rules(raster.PageImage(img, DPI))
+    columns = [s for s in segments if not s.horizontal and abs(s.x0 - 600 * PT) < 2]
+    assert columns and columns[0].y1 == pytest.approx(bottom * PT, abs=2)
