@@ -384,10 +384,13 @@ def _between_row_rules(dark: np.ndarray, h_mask: np.ndarray, px: float) -> np.nd
     _, labels, stats, _ = cv2.connectedComponentsWithStats(dark & ~h_mask, connectivity=8)
     keep = np.zeros(len(stats), bool)
     reach = int(BRIDGE * px)
-    for i, (x, y, w, h, _) in enumerate(stats[1:], start=1):
-        if w <= max(3.0, DASH_THICKNESS * px) and h >= MIN_RULE_V * px:
-            above, below = h_mask[max(0, y - reach):y, x:x + w], h_mask[y + h:y + h + reach, x:x + w]
-            keep[i] = above.any() and below.any()
+    upright = ((stats[:, cv2.CC_STAT_WIDTH] <= max(3.0, DASH_THICKNESS * px))
+               & (stats[:, cv2.CC_STAT_HEIGHT] >= MIN_RULE_V * px))
+    upright[0] = False  # background
+    for i in np.flatnonzero(upright):
+        x, y, w, h, _ = stats[i]
+        above, below = h_mask[max(0, y - reach):y, x:x + w], h_mask[y + h:y + h + reach, x:x + w]
+        keep[i] = above.any() and below.any()
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 

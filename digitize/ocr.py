@@ -286,10 +286,9 @@ class RapidOcrEngine:
         """The line's pieces with the Han characters the recogniser skipped put back: a gap
         of most of a character's width or more between two read characters, inked across
         most of it, is read again with its neighbours, which must read as before."""
-        han_widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
-        if len(han_widths) < 3:
+        width = _han_width(pieces, 3)
+        if width is None:
             return pieces
-        width = float(np.median(han_widths))
         inked = (crop[:, :, 0] < INK_GREY).any(axis=0)
         out = pieces[:1]
         for before, after in itertools.pairwise(pieces):
@@ -336,13 +335,18 @@ def _is_han(text: str) -> bool:
     return "\u3400" <= text <= "\u9fff"
 
 
+def _han_width(pieces: list[Piece], least: int = 1) -> float | None:
+    """The median width of the line's Han characters; None with fewer than `least` of them."""
+    widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
+    return float(np.median(widths)) if len(widths) >= least else None
+
+
 def _without_slivers(pieces: list[Piece]) -> list[Piece]:
     """The line's pieces less a Han character at either end in a box too narrow for one,
     a gap apart from the rest of the line."""
-    han_widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
-    if len(han_widths) < 3:
+    width = _han_width(pieces, 3)
+    if width is None:
         return pieces
-    width = float(np.median(han_widths))
 
     def sliver(text: str, start: float, end: float, gap: float) -> bool:
         return _is_han(text) and end - start < SLIVER_WIDTH * width and gap >= INNER_GAP * width
@@ -360,8 +364,8 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
     middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
     pieces put back; an unsure piece with no ink under it (a guess at the gap between two
     cells' texts) dropped."""
-    han_widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
-    gap = INNER_GAP * float(np.median(han_widths)) if han_widths else np.inf
+    width = _han_width(pieces)
+    gap = INNER_GAP * width if width is not None else np.inf
 
     def doubtful(i: int) -> bool:
         text, start, _, confidence = pieces[i]
