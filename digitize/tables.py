@@ -23,6 +23,8 @@ ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's
 HINT_REACH = 0.03  # share of the table's width: a text gutter this close to a hinted boundary is it
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
 GUTTER_REACH = 3.0  # glyph sizes: texts this close to a gutter on both sides are parted by it
+CELLS_APART = 0.7  # glyph sizes: two cells' texts on one line are this far apart at least
+LINES_APART = 0.45  # glyph sizes: wrapped lines of a cell sit closer; texts of two cells farther
 CLOSING_MARKS = set(NO_LINE_START + "》”")
 OPENING_MARKS = set("（【「『《“")
 
@@ -243,12 +245,15 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     inner_h = [s for s in region.h if y0 + TOL < s.y0 < y1 - TOL]
     col_x = cluster([x0, x1] + [s.x0 for s in inner_v])
     row_y = cluster([y0, y1] + [s.y0 for s in region.h])
+    unruled_hints: list[float] = []  # boundaries of the previous page kept where this page lost the rule
     if not inner_v or source != "text-layer":
         # Column boundaries from text: where there are no column rules, or where a scan may
         # have lost one (binarization wipes out faint rules).
-        prior = []  # the previous page's boundaries, where this page continues its table
-        if (not inner_v and column_hint
-                and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL):
+        # The previous page's boundaries, where this page continues its table: same edges,
+        # and no column rule the previous page lacked.
+        prior = []
+        if (column_hint and abs(column_hint[0] - x0) <= TOL and abs(column_hint[-1] - x1) <= TOL
+                and all(_near(x, column_hint) for x in col_x)):
             prior = column_hint[1:-1]
         hints = [x for x in prior if _free_at(chars, row_y, x)]
         # A gutter holding a ruled or hinted boundary is that boundary, and one beside a
@@ -263,6 +268,7 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         if inner_v:
             gutters = [x for x in gutters if _rows_apart(chars, row_y, col_x, x) >= 2]
         col_x = cluster(col_x + hints + gutters)
+        unruled_hints = [x for x in hints if not _near(x, [s.x0 for s in inner_v])]
     text_breaks: list[float] = []
     if not inner_h or not inner_v:
         # Without interior row rules, rows come from text gaps; without column rules, the row
@@ -286,10 +292,14 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
                                                                         row_y[r], row_y[r + 1]) == 1}
 
     def joined_right(r: int, c: int) -> bool:
-        if covered(region.v, col_x[c + 1], row_y[r], row_y[r + 1], True) > 0.5:
+        x, y0, y1 = col_x[c + 1], row_y[r], row_y[r + 1]
+        if covered(region.v, x, y0, y1, True) > 0.5:
             return False
-        if ruled_rows[r] and source != "text-layer" and _apart(chars, col_x, c, row_y[r], row_y[r + 1]):
-            return False  # a scanned rule lost its piece between two cells' texts
+        # A scanned rule lost its piece between two cells' texts, or where the previous page had it.
+        if ruled_rows[r] and source != "text-layer" and (
+                _apart(chars, col_x, c, y0, y1)
+                or (_near(x, unruled_hints) and _cell_starts_at(chars, x, y0, y1))):
+            return False
         return ruled_rows[r] or r in caption_rows or spans_at[r][c]
 
     def joined_down(r: int, c: int) -> bool:
@@ -297,7 +307,10 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         # Rows from text gaps never merge, nor do those of rules worn to remnants.
         if not inner_h or text_breaks:
             return False
-        return covered(region.h, y, col_x[c], col_x[c + 1], False) <= 0.5
+        if covered(region.h, y, col_x[c], col_x[c + 1], False) > 0.5:
+            return False
+        # A scanned rule lost its piece between two cells' texts.
+        return source == "text-layer" or not _lines_apart(chars, row_y, r, col_x[c], col_x[c + 1])
 
     spans = merge_slots(nrows, ncols, joined_right, joined_down)
     slot_chars: dict[tuple[int, int], list[Char]] = {}
@@ -488,16 +501,41 @@ def _ink_span(ch: Char) -> tuple[float, float]:
 
 
 def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) -> bool:
-    """Do columns c and c + 1 both hold text between y0 and y1, with a gap of at least a
-    glyph wherever a line reaches across their boundary? Lines of a merged cell run on."""
+    """Do columns c and c + 1 both hold text between y0 and y1, with a gap wider than a space
+    wherever a line reaches across their boundary? Lines of a merged cell run on."""
     x = col_x[c + 1]
     inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]]
     left = [ch for ch in inside if ch.cx < x]
     right = [ch for ch in inside if ch.cx >= x]
     if not left or not right or any(ch.bbox[0] < x - 1 < x + 1 < ch.bbox[2] for ch in inside):
         return False
-    return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < a.size
+    return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < CELLS_APART * a.size
                    for a in left for b in right)
+
+
+def _lines_apart(chars: list[Char], row_y: list[float], r: int, x0: float, x1: float) -> bool:
+    """Do rows r and r + 1 both hold text between x0 and x1, with a gap wider than between
+    wrapped lines at their boundary? Lines of a merged cell run on at their usual pitch."""
+    y = row_y[r + 1]
+    inside = [ch for ch in chars if x0 <= ch.cx < x1 and row_y[r] < ch.cy < row_y[r + 2]]
+    above = [ch for ch in inside if ch.cy < y]
+    below = [ch for ch in inside if ch.cy >= y]
+    if not above or not below:
+        return False
+    size = sorted(ch.size for ch in inside)[len(inside) // 2]
+    return min(ch.bbox[1] for ch in below) - max(ch.bbox[3] for ch in above) >= LINES_APART * size
+
+
+def _cell_starts_at(chars: list[Char], x: float, y0: float, y1: float) -> bool:
+    """Do the text lines between y0 and y1 that reach the boundary x all start right of it,
+    as a left-aligned cell's lines do? A merged cell's text runs across it or stands apart."""
+    lines = group_lines([ch for ch in chars if y0 < ch.cy < y1 and x - ch.size < ch.bbox[2]
+                         and ch.bbox[0] < x + 2 * ch.size])
+    return bool(lines) and all(min(ch.bbox[0] for ch in line) >= x - 1 for line in lines)
+
+
+def _near(x: float, bounds: list[float]) -> bool:
+    return any(abs(x - b) <= DRIFT for b in bounds)
 
 
 def _snapped(x: float, bounds: list[float], reach: float) -> float:

@@ -91,6 +91,11 @@ def test_a_column_rule_a_scan_lost_comes_from_the_gap_between_the_cells_texts():
     scan = Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
     (table,) = tables.find_tables(scan)
     assert table.grid() == texts
+    # Texts a little less than a glyph apart part there too: cells are padded on both sides.
+    tight = [c for c in chars if not (COLS[1] < c.cx < COLS[2] and ROWS[1] < c.cy < ROWS[2])]
+    tight += chars_at("一二三四五六七八九", 157, ROWS[1] + 10)
+    (table,) = tables.find_tables(replace(scan, chars=tight))
+    assert table.grid()[1] == ["甲", "一二三四五六七八九", "1"]
     # A text layer's rules are exact: a boundary without a rule is a merged cell.
     (table,) = tables.find_tables(replace(scan, source="text-layer"))
     assert table.ncols == 2
@@ -98,6 +103,45 @@ def test_a_column_rule_a_scan_lost_comes_from_the_gap_between_the_cells_texts():
     spaced = [c for c in chars if c.text not in "值123"] + [Char("序", (203, 140, 213, 150)),
                                                             Char("号", (280, 140, 290, 150))]
     (table,) = tables.find_tables(replace(scan, chars=spaced))
+    assert table.ncols == 2
+
+
+def test_a_row_rule_a_scan_lost_in_one_column_comes_from_the_gap_between_the_cells_texts():
+    # The rule under row 1 is gone in the last column, where both rows hold text; the gap
+    # between them is wider than between the wrapped lines of a cell.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS if y != ROWS[2]]
+    segments.append(Segment(COLS[0], ROWS[2], COLS[2], ROWS[2]))
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS]
+    texts = [["项目", "名称", "指标"], ["甲", "一", "产出指标"], ["乙", "二", "效益指标"],
+             ["丙", "三", "满意度"]]
+    scan = Page(1, 600, 800, chars=grid_chars(texts), segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert table.grid() == texts
+    # A text layer's rules are exact: a boundary without a rule is a merged cell.
+    (table,) = tables.find_tables(replace(scan, source="text-layer"))
+    assert table.cell_at(1, 2).rowspan == 2
+    # Wrapped lines of one cell running over the boundary at their usual pitch are a merged cell.
+    wrapped = [c for c in scan.chars if c.cx < COLS[2]]
+    wrapped += chars_at("一二三四五六", COLS[2] + 5, ROWS[2] - 11)
+    wrapped += chars_at("七八九", COLS[2] + 5, ROWS[2] + 1)
+    (table,) = tables.find_tables(replace(scan, chars=wrapped))
+    assert table.cell_at(1, 2).rowspan == 2 and table.cell_at(1, 2).text == "一二三四五六七八九"
+
+
+def test_a_column_rule_a_continuation_page_lost_is_the_previous_pages():
+    # The rule at x = 250 is gone on this page. Its first row continues the previous page's last
+    # row in the last column alone; the last row holds a merged cell's text across x = 250.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS[:4]]
+    segments += [Segment(x, ROWS[0], x, ROWS[3]) for x in (COLS[0], COLS[1], COLS[3])]
+    texts = [["", "", "全年不少于"], ["甲", "一二三四", "效益指标"], ["丙", "", ""]]
+    chars = grid_chars(texts) + chars_at("合计合计", COLS[2] - 15, ROWS[2] + 10)
+    page = Page(2, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(page, column_hint=COLS)
+    assert table.col_x == COLS
+    assert table.grid() == [["", "", "全年不少于"], ["甲", "一二三四", "效益指标"], ["丙", "合计合计", ""]]
+    assert table.cell_at(2, 1).colspan == 2
+    # Without the previous page, the gap between two cells' texts in one row makes no column.
+    (table,) = tables.find_tables(page)
     assert table.ncols == 2
 
 
