@@ -31,9 +31,9 @@ AMOUNT = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 COLUMN_TOL = 0.03  # share of the table width within which column boundaries match
 MAX_HEADER_ROWS = 3
 HEADING_SIMILARITY = 0.8
-# Header lines atop a first row are known by less: both pages' headers may be misread, and
-# the row must also go on below them in some of its cells but not all.
-HEADER_LINES_SIMILARITY = 0.6
+# A header row read across, or its lines atop a first row, is known by less: both pages'
+# headers may be misread (the lines must also leave the row going on below them).
+HEADER_ACROSS_SIMILARITY = 0.65
 MAX_HEADER_LINES = 3  # lines of one header cell
 
 
@@ -143,12 +143,14 @@ def repeated_header_rows(head: list[list[str]], grid: list[list[str]]) -> int:
     """How many leading rows of `grid` repeat the leading rows of `head` (each cell the same
     but for a character or two in five that OCR read differently on the two pages). On a worn
     scan a merged heading may be cut in two on one page, so a row whose text is the same read
-    across is the same too."""
+    across is the same too; the first row, where it is much the same."""
     best = 0
     for k in range(1, min(MAX_HEADER_ROWS, len(head), len(grid)) + 1):
         r = k - 1
+        # Rows below the first may be data rows, of which the next page's are much alike.
+        across = HEADER_ACROSS_SIMILARITY if r == 0 else HEADING_SIMILARITY
         if (all(_same_heading(a, b) for a, b in zip(head[r], grid[r], strict=True))
-                or _same_heading("".join(head[r]), "".join(grid[r]))):
+                or _same_heading("".join(head[r]), "".join(grid[r]), across)):
             best = k
         else:
             break
@@ -172,7 +174,7 @@ def header_lines_taken_out(header: list[str], cells: list[Cell]) -> bool:
     read = squashed("".join(ch.text for cell_lines, n in taken for line in cell_lines[:n] for ch in line))
     going_on = sum(len(cell_lines) > n for cell_lines, n in taken)
     similarity = Levenshtein.normalized_similarity(squashed("".join(header)), read)
-    if not 0 < going_on < len(first) or similarity < HEADER_LINES_SIMILARITY:
+    if not going_on or similarity < HEADER_ACROSS_SIMILARITY:
         return False
     for cell, (cell_lines, n) in zip(first, taken, strict=True):
         cell.chars = [ch for line in cell_lines[n:] for ch in line]
@@ -180,9 +182,9 @@ def header_lines_taken_out(header: list[str], cells: list[Cell]) -> bool:
     return True
 
 
-def _same_heading(a: str, b: str) -> bool:
+def _same_heading(a: str, b: str, least: float = HEADING_SIMILARITY) -> bool:
     a, b = squashed(a), squashed(b)
-    return a == b or (bool(a) and bool(b) and Levenshtein.normalized_similarity(a, b) >= HEADING_SIMILARITY)
+    return a == b or (bool(a) and bool(b) and Levenshtein.normalized_similarity(a, b) >= least)
 
 
 def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: list[int]) -> bool:

@@ -4,11 +4,14 @@ The grid is the finest grid of the drawn rules. Where a table has no interior
 column rules, columns come from text gutters shared by the rows; where it has no
 interior row rules, rows come from vertical gaps between text lines. A drawn
 rule missing between two slots of a ruled row (or column) makes a merged cell.
+A scanned page whose rules all wore away holds the block of text it sets in
+columns as its table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from .model import BBox, Cell, Char, Page, Segment, Table
 from .textjoin import NO_LINE_START, cell_text, group_lines, line_text, tidy_ocr_text
@@ -24,7 +27,21 @@ HINT_REACH = 0.03  # share of the table's width: a text gutter this close to a h
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
 GUTTER_REACH = 3.0  # glyph sizes: texts this close to a gutter on both sides are parted by it
 CELLS_APART = 0.7  # glyph sizes: two cells' texts on one line are this far apart at least
+CROSSED_SHARE = 0.25  # of the rows with text beside a gutter, the most that may run across it
+# Glyph sizes: a strip free of text across a table this tall parts two rows, or one
+# ROW_PADDING taller than the usual gap between lines where lines sit closer than that.
+ROW_GAP = 0.6
+ROW_PADDING = 0.4
 LINES_APART = 0.45  # glyph sizes: wrapped lines of a cell sit closer; texts of two cells farther
+# A scanned page whose rules all wore away: a text line of at least BLOCK_RUNS runs of text
+# (parted by RUN_GAP glyph sizes) opens a table set in columns, which runs down to a gap
+# of BLOCK_GAP glyph sizes between lines and holds at least BLOCK_LINES lines. It stands
+# for the tables found from rules where they cover less than RULED_SHARE of its area.
+BLOCK_RUNS = 3
+RUN_GAP = 2.0
+BLOCK_GAP = 3.0
+BLOCK_LINES = 4
+RULED_SHARE = 0.5
 CLOSING_MARKS = set(NO_LINE_START + "》”")
 OPENING_MARKS = set("（【「『《“")
 
@@ -51,12 +68,67 @@ def find_tables(page: Page, column_hint: list[float] | None = None) -> list[Tabl
         table = build_table(region, page.chars, page.number, column_hint, page.source)
         if table is not None:
             tables.append(table)
+    block = text_block(page.chars) if page.source != "text-layer" else None
+    if block is not None and _share_held(block, tables) < RULED_SHARE:
+        # The scan wore the rules away: the text block set in columns is the table.
+        table = build_table(block, page.chars, page.number, column_hint, page.source)
+        if table is not None and table.ncols >= BLOCK_RUNS:
+            tables = [t for t in tables if not _overlap(t.bbox, table.bbox)] + [table]
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     attach_surrounding_text(tables, page)
     return tables
 
 
 # ---------------------------------------------------------------- ruling
+
+
+def text_block(page_chars: list[Char]) -> Region | None:
+    """The frame of the text a table sets in columns, for a scanned page whose rules wore
+    away: from the first text line of at least BLOCK_RUNS runs (a header) down to a gap
+    between lines of BLOCK_GAP glyph sizes (before a page number or a note)."""
+    chars = [c for c in page_chars if c.text.strip()]
+    if not chars:
+        return None
+    size = _median_size(chars)
+    lines = group_lines(chars)
+
+    def runs(line: list[Char]) -> int:
+        return 1 + sum(b.bbox[0] - a.bbox[2] > RUN_GAP * size for a, b in zip(line, line[1:], strict=False))
+
+    start = next((i for i, line in enumerate(lines) if runs(line) >= BLOCK_RUNS), None)
+    if start is None:
+        return None
+    end = start
+    while end + 1 < len(lines) and _gap(lines[end], lines[end + 1]) <= BLOCK_GAP * size:
+        end += 1
+    if end - start + 1 < BLOCK_LINES:
+        return None
+    block = [c for line in lines[start:end + 1] for c in line]
+    x0, y0 = min(c.bbox[0] for c in block) - TOL, min(c.bbox[1] for c in block) - TOL
+    x1, y1 = max(c.bbox[2] for c in block) + TOL, max(c.bbox[3] for c in block) + TOL
+    return Region(h=[Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1)],
+                  v=[Segment(x0, y0, x0, y1), Segment(x1, y0, x1, y1)])
+
+
+def _share_held(block: Region, tables: list[Table]) -> float:
+    """The share of the block's area that the tables found from rules cover."""
+    x0, y0, x1, y1 = block.bbox
+    held = sum(max(0.0, min(x1, tx1) - max(x0, tx0)) * max(0.0, min(y1, ty1) - max(y0, ty0))
+               for tx0, ty0, tx1, ty1 in (t.bbox for t in tables))
+    return held / ((x1 - x0) * (y1 - y0))
+
+
+def _median_size(chars: list[Char]) -> float:
+    return sorted(c.size for c in chars)[len(chars) // 2]
+
+
+def _gap(above: list[Char], below: list[Char]) -> float:
+    """The height of the gap between two runs of text lines."""
+    return min(c.bbox[1] for c in below) - max(c.bbox[3] for c in above)
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] - TOL and b[0] < a[2] - TOL and a[1] < b[3] - TOL and b[1] < a[3] - TOL
 
 
 def merge_segments(segments: list[Segment], gap: float = JOIN_GAP) -> tuple[list[Segment], list[Segment]]:
@@ -125,13 +197,9 @@ def find_regions(h: list[Segment], v: list[Segment]) -> list[Region]:
 def join_overlapping(regions: list[Region]) -> list[Region]:
     """One region for ruled pieces whose boxes overlap: the parts of a table whose worn rules
     no longer cross (separate tables do not overlap)."""
-
-    def overlap(a: BBox, b: BBox) -> bool:
-        return a[0] < b[2] - TOL and b[0] < a[2] - TOL and a[1] < b[3] - TOL and b[1] < a[3] - TOL
-
     out: list[Region] = []
     for region in sorted(regions, key=lambda r: r.bbox[1]):
-        host = next((o for o in out if overlap(o.bbox, region.bbox)), None)
+        host = next((o for o in out if _overlap(o.bbox, region.bbox)), None)
         if host is None:
             out.append(region)
         else:
@@ -412,47 +480,73 @@ def _index(bounds: list[float], v: float) -> int:
 
 
 def free_strips(spans: list[tuple[float, float, int]], min_width: float,
-                allowed: int = 0) -> list[tuple[float, float]]:
+                allowed: int = 0, reach: float = 0.0) -> list[tuple[float, float]]:
     """The strips between the first and last span that at most `allowed` groups cover
-    and that are at least `min_width` wide. A span is (start, end, group)."""
+    and that are at least `min_width` wide. A span is (start, end, group). Where `reach` is
+    given, at most CROSSED_SHARE of the groups with a span within reach may cover a strip:
+    inside a column holding text in few rows, most of those that do hold text cross it."""
     if not spans:
         return []
     step = 0.5
     lo = min(a for a, _, _ in spans)
     n = int((max(b for _, b, _ in spans) - lo) / step) + 1
     hits: list[set[int]] = [set() for _ in range(n)]
+    near: list[set[int]] = [set() for _ in range(n)]
     for a, b, group in spans:
         for i in range(int((a - lo) / step), min(n, int((b - lo) / step) + 1)):
             hits[i].add(group)
+        if reach:
+            for i in range(max(0, int((a - reach - lo) / step)), min(n, int((b + reach - lo) / step) + 1)):
+                near[i].add(group)
     strips, start = [], None
     for i in range(n + 1):
-        free = i < n and len(hits[i]) <= allowed
+        crossed = len(hits[i]) if i < n else allowed + 1
+        free = crossed <= allowed and (not reach or crossed <= CROSSED_SHARE * len(near[i]))
         if free and start is None:
             start = i
         elif not free and start is not None:
             if (i - start) * step >= min_width:
-                strips.append((lo + start * step, lo + i * step))
+                a, b = _least_crossed(hits, start, i)
+                strips.append((lo + a * step, lo + b * step))
             start = None
     return strips
 
 
+def _least_crossed(hits: list[set[int]], start: int, end: int) -> tuple[int, int]:
+    """The widest run of positions between start and end that the fewest groups cover."""
+    least = min(len(h) for h in hits[start:end])
+    runs, i = [], start
+    for is_least, run in groupby(range(start, end), key=lambda k: len(hits[k]) == least):
+        n = len(list(run))
+        if is_least:
+            runs.append((i, i + n))
+        i += n
+    return max(runs, key=lambda r: r[1] - r[0])
+
+
 def text_gutters(chars: list[Char], row_y: list[float]) -> list[tuple[float, float]]:
-    """Column boundaries where nearly every row band leaves a vertical strip free of text.
-    A header spanning several columns may cross a gutter, so a tenth of the rows may.
+    """Column boundaries where nearly every row band (or text line, where there are no row
+    rules) leaves a vertical strip free of text. A header spanning several columns may cross
+    a gutter, so a tenth of the rows may, and a quarter of those with text beside it.
 
     An unsure glyph may be the recogniser's guess at the gap between two cells' texts. A strip
     that only unsure glyphs block is a gutter where it parts texts close by in more than one
     row; else they are unsure readings of one cell's text."""
     if not chars:
         return []
-    size = sorted(c.size for c in chars)[len(chars) // 2]
-    width, allowed = max(4.0, 0.5 * size), (len(row_y) - 1) // 10
-    spans = [(c.bbox[0], c.bbox[2], _index(row_y, c.cy)) for c in chars]
-    gutters = free_strips(spans, width, allowed)
+    size = _median_size(chars)
+    if len(row_y) > 2:
+        groups, count = [_index(row_y, c.cy) for c in chars], len(row_y) - 1
+    else:  # no row rules: each text line stands for a row
+        lines = group_lines(chars)
+        chars = [c for line in lines for c in line]
+        groups, count = [i for i, line in enumerate(lines) for _ in line], len(lines)
+    width, allowed, reach = max(4.0, 0.5 * size), count // 10, GUTTER_REACH * size
+    spans = [(c.bbox[0], c.bbox[2], g) for c, g in zip(chars, groups, strict=True)]
+    gutters = free_strips(spans, width, allowed, reach)
     sure = [span for span, c in zip(spans, chars, strict=True) if c.confidence >= SURE_GLYPH]
-    unblocked = [(a, b) for a, b in free_strips(sure, width, allowed)
+    unblocked = [(a, b) for a, b in free_strips(sure, width, allowed, reach)
                  if not any(a < g1 and g0 < b for g0, g1 in gutters)]
-    reach = GUTTER_REACH * size
     gutters += [(a, b) for a, b in unblocked
                 if len({r for x0, x1, r in sure if a - reach <= x1 <= a}
                        & {r for x0, x1, r in sure if b <= x0 <= b + reach}) >= 2]
@@ -472,22 +566,31 @@ def _runs(joins: list[bool], chars: list[Char], col_x: list[float], y0: float, y
 
 
 def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
-    """Does a line of text run across x between y0 and y1 (touching glyphs on both sides)?
-    Glyphs touch when the gap is under half a glyph's width (an OCR line box stretched over two
-    cells' lines is taller than its glyphs). A glyph read unsurely may be the recogniser's
-    guess at the gap between two cells' texts, and counts for nothing."""
-    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - c.size < x < c.bbox[2] + c.size
+    """Do the lines of text near x between y0 and y1 (within GUTTER_REACH glyphs) run across
+    it, most of them? A line runs across where glyphs touch on both sides: the gap is under
+    half a glyph's width (an OCR line box stretched over two cells' lines is taller than its
+    glyphs). A glyph read unsurely may be the recogniser's guess at the gap between two cells'
+    texts, and counts for nothing; so does one line of many, which OCR may have read across
+    two cells' lines."""
+    if not chars:
+        return False
+    reach = GUTTER_REACH * _median_size(chars)
+    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - reach < x < c.bbox[2] + reach
             and c.confidence >= SURE_GLYPH]
-    for a in near:
+    lines = group_lines(near)
+    return 2 * sum(_runs_across(line, x) for line in lines) > len(lines)
+
+
+def _runs_across(line: list[Char], x: float) -> bool:
+    for a, b in zip(line, line[1:], strict=False):
         a0, a1 = _ink_span(a)
         if a0 < x - 1 < x + 1 < a1:
             return True
-        touching = 0.5 * min(a.size, a.bbox[2] - a.bbox[0])
-        for b in near:
-            b0 = _ink_span(b)[0]
-            if a1 <= x <= b0 and b0 - a1 < touching and abs(a.cy - b.cy) < 0.5 * a.size:
-                return True
-    return False
+        b0 = _ink_span(b)[0]
+        if a1 <= x <= b0 and b0 - a1 < 0.5 * min(a.size, a.bbox[2] - a.bbox[0]):
+            return True
+    a0, a1 = _ink_span(line[-1])
+    return a0 < x - 1 < x + 1 < a1
 
 
 def _ink_span(ch: Char) -> tuple[float, float]:
@@ -522,8 +625,7 @@ def _lines_apart(chars: list[Char], row_y: list[float], r: int, x0: float, x1: f
     below = [ch for ch in inside if ch.cy >= y]
     if not above or not below:
         return False
-    size = sorted(ch.size for ch in inside)[len(inside) // 2]
-    return min(ch.bbox[1] for ch in below) - max(ch.bbox[3] for ch in above) >= LINES_APART * size
+    return _gap(above, below) >= LINES_APART * _median_size(inside)
 
 
 def _cell_starts_at(chars: list[Char], x: float, y0: float, y1: float) -> bool:
@@ -562,8 +664,12 @@ def text_row_breaks(chars: list[Char], rules: list[float]) -> list[float]:
     clearly taller than the gap between wrapped lines, and without a rule in them."""
     if not chars:
         return []
-    size = sorted(c.size for c in chars)[len(chars) // 2]
-    strips = free_strips([(c.bbox[1], c.bbox[3], i) for i, c in enumerate(chars)], 0.6 * size)
+    size = _median_size(chars)
+    lines = group_lines(chars)
+    gaps = sorted(_gap(a, b) for a, b in zip(lines, lines[1:], strict=False))
+    usual = max(0.0, gaps[len(gaps) // 2]) if gaps else 0.0  # most lines are wrapped lines of a cell
+    least = min(ROW_GAP * size, usual + ROW_PADDING * size)
+    strips = free_strips([(c.bbox[1], c.bbox[3], i) for i, c in enumerate(chars)], least)
     return [(a + b) / 2 for a, b in strips if not any(a <= y <= b for y in rules)]
 
 

@@ -43,6 +43,10 @@ def test_a_header_repeated_with_an_ocr_slip_is_still_dropped():
     second = ruled_page(2, [50, 150, 250, 450], [["项目名称", "一绩效指标", "金额"], ["丁", "戊", "己"]])
     (table,) = stitch.stitch([first, second])
     assert table.grid() == [["项目名称", "绩效指标", "金额"], ["甲", "乙", "丙"], ["丁", "戊", "己"]]
+    # Both pages' headers misread, in most cells: the row read across is still much the same.
+    first = ruled_page(1, [50, 150, 250, 450], [["项目名称", "镜效目标", "总址"], ["甲", "乙", "丙"]])
+    second = ruled_page(2, [50, 150, 250, 450], [["项目名称", "绩效1标", "总计"], ["丁", "戊", "己"]])
+    assert len(stitch.stitch([first, second])[0].grid()) == 3
 
 
 def test_page_numbers_with_specks_read_as_dots_are_page_furniture():
@@ -66,18 +70,27 @@ def test_a_header_with_no_rule_under_it_is_taken_out_of_the_first_row_it_opens()
     # The second page prints the header with no rule under it: the header's lines open the
     # cells of its first row, whose text in one column goes on from the previous page.
     col_x = [50, 150, 350, 450]
-    first = ruled_page(1, col_x, [["项目名称", "绩效目标", "金额"], ["普法经费", "开展法治宣传", "600"]])
+    header = ["项目名称", "绩效目标", "金额"]
     rows = [TOP, TOP + 2 * ROW, TOP + 3 * ROW]  # no rule between the header and the row
     segments = [Segment(col_x[0], y, col_x[-1], y) for y in rows]
     segments += [Segment(x, rows[0], x, rows[-1]) for x in col_x]
-    lines = [(0, TOP + 10, "项目名称"), (1, TOP + 10, "缋效目标"), (2, TOP + 10, "金额"),  # an OCR slip
-             (1, TOP + 30, "活动不少于四场"),
-             (0, rows[1] + 10, "依法治市"), (1, rows[1] + 10, "推进落实"), (2, rows[1] + 10, "199")]
-    chars = [Char(ch, (col_x[c] + 5 + 10 * i, y, col_x[c] + 15 + 10 * i, y + 10))
-             for c, y, text in lines for i, ch in enumerate(text)]
-    second = Page(2, 600, 800, chars=chars, segments=segments)
-    second.tables = tables.find_tables(second)
-    (table,) = stitch.stitch([first, second])
-    assert table.grid() == [["项目名称", "绩效目标", "金额"],
-                            ["普法经费", "开展法治宣传活动不少于四场", "600"],
-                            ["依法治市", "推进落实", "199"]]
+
+    def stitched(first_row: list[str]) -> list[list[str]]:
+        # The header as read, with an OCR slip.
+        lines = [(c, TOP + 10, text) for c, text in enumerate(["项目名称", "缋效目标", "金额"])]
+        lines += [(c, TOP + 30, text) for c, text in enumerate(first_row)]
+        lines += [(c, rows[1] + 10, text) for c, text in enumerate(["依法治市", "推进落实", "199"])]
+        chars = [Char(ch, (col_x[c] + 5 + 10 * i, y, col_x[c] + 15 + 10 * i, y + 10))
+                 for c, y, text in lines for i, ch in enumerate(text)]
+        second = Page(2, 600, 800, chars=chars, segments=segments)
+        second.tables = tables.find_tables(second)
+        first = ruled_page(1, col_x, [header, ["普法经费", "开展法治宣传", "600"]])
+        (table,) = stitch.stitch([first, second])
+        return table.grid()
+
+    assert stitched(["", "活动不少于四场", ""]) == [header, ["普法经费", "开展法治宣传活动不少于四场", "600"],
+                                                   ["依法治市", "推进落实", "199"]]
+    # A row of its own may go on below the header's lines, in every cell.
+    assert stitched(["司法鉴定", "鉴定人培训", "15"]) == [header, ["普法经费", "开展法治宣传", "600"],
+                                                          ["司法鉴定", "鉴定人培训", "15"],
+                                                          ["依法治市", "推进落实", "199"]]

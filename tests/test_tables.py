@@ -227,3 +227,34 @@ def test_a_note_under_the_bottom_rule_is_no_row_where_one_side_rule_overshoots_i
     (table,) = tables.find_tables(page)
     assert table.grid() == texts
     assert "不含保密项目" in table.text_below
+
+
+def test_a_scanned_page_whose_rules_all_wore_away_holds_the_text_block_set_in_columns():
+    # Columns at x = 50, 150, 250, 450, 650; lines 1 pt apart in a cell, 5.5 pt between rows
+    # (less than a table of single-line rows needs). Above it a title, below a page number.
+    col = [55, 155, 255, 455]
+    target = "通过开展本项目推动全区普法依法治理"  # 17 glyphs: ends at 425
+    measure = "1、产出指标：全年"
+    rows = [["主管部门", "项目名称", "绩效目标", "绩效指标"],
+            [["司法局"], ["普法经费"], [target] * 6, [measure] * 6],
+            [["司法局"], ["法律援助"], [target] * 3, [measure] * 3]]
+    chars = chars_at("项目支出绩效目标表", 250, 40)
+    y = 100.0
+    for row in rows:
+        cells = [[text] if isinstance(text, str) else text for text in row]
+        for c, lines in enumerate(cells):
+            for k, text in enumerate(lines):
+                chars += chars_at(text, col[c], y + 11 * k)
+        y += 11 * max(len(lines) for lines in cells) + 4.5
+    # OCR read one line of the long cells across the gap between them, glyphs 3 pt apart.
+    across = [c for c in chars if not (127 < c.cy < 138 and c.bbox[0] >= 255)]
+    across += chars_at(target + "理", 260, 127.5) + chars_at(measure, 443, 127.5)
+    chars = across + chars_at("第1页", 330, 400)
+    page = Page(1, 700, 500, chars=chars, segments=[], source="ocr:rapidocr")
+    (table,) = tables.find_tables(page)
+    second = target + target + "理" + target * 4
+    assert table.grid() == [rows[0], ["司法局", "普法经费", second, measure * 6],
+                            ["司法局", "法律援助", target * 3, measure * 3]]
+    assert "项目支出绩效目标表" in table.text_above and "第1页" in table.text_below
+    # A text layer's table is its rules: none here.
+    assert tables.find_tables(replace(page, source="text-layer")) == []
