@@ -460,6 +460,9 @@ SCANS = [
          min_exact=0.8, max_cer=0.01),
     Scan("s06_form_two_tables", "faint", 106, 300, faint_rules=180, blur=0.8, jpeg=70,
          min_exact=0.95, max_cer=0.005),
+    # Every rule worn away: the table is the block of text set in columns.
+    Scan("s01_wrapped_full", "worn", 107, 200, faint_rules=255, blur=0.6, noise=3, jpeg=70,
+         min_exact=0.8, max_cer=0.01),
 ]
 SEAL_DIAMETER = 113.0  # points (4 cm)
 SEAL_RED = (50, 40, 205)  # BGR
