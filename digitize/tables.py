@@ -582,15 +582,12 @@ def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
 
 
 def _runs_across(line: list[Char], x: float) -> bool:
-    for a, b in zip(line, line[1:], strict=False):
-        a0, a1 = _ink_span(a)
-        if a0 < x - 1 < x + 1 < a1:
-            return True
-        b0 = _ink_span(b)[0]
-        if a1 <= x <= b0 and b0 - a1 < 0.5 * min(a.size, a.bbox[2] - a.bbox[0]):
-            return True
-    a0, a1 = _ink_span(line[-1])
-    return a0 < x - 1 < x + 1 < a1
+    """Does a glyph of the line stand across x, or do two glyphs touch there?"""
+    ink = [_ink_span(ch) for ch in line]
+    if any(a0 < x - 1 < x + 1 < a1 for a0, a1 in ink):
+        return True
+    return any(a1 <= x <= b0 and b0 - a1 < 0.5 * min(a.size, a.bbox[2] - a.bbox[0])
+               for a, (_, a1), (b0, _) in zip(line, ink, ink[1:], strict=False))
 
 
 def _ink_span(ch: Char) -> tuple[float, float]:
