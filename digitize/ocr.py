@@ -16,7 +16,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from . import glyphs
+from . import glyphs, lexicon
 from .errors import MissingDependencyError
 from .model import Char
 from .raster import binarized
@@ -77,6 +77,12 @@ SURE_MARK = 0.9
 # at the line's start or end, is a sliver of a neighbouring cell's character that the
 # detection box took in across the rule between them.
 SLIVER_WIDTH = 0.7
+# A character the recogniser reads less surely than this is chosen again, from its likeliest
+# readings down to LEAST_LIKELY, with the word prior (lexicon.py) counted at LEXICON_WEIGHT.
+SURE_READING = 0.97
+ALTERNATIVES = 10
+LEAST_LIKELY = 0.005
+LEXICON_WEIGHT = 1.0
 
 
 class OcrEngine(Protocol):
@@ -183,6 +189,8 @@ class RapidOcrEngine:
         self.engine.text_det.limit_side_len = 32
         # One line per call: batches are padded to their widest line, which costs more than it saves.
         self.engine.text_rec.rec_batch_num = 1
+        lexicon.pair_scores()  # a missing word list should stop the batch before the first page
+        self.engine.text_rec.postprocess_op = LexiconDecode(self.engine.text_rec.postprocess_op)
 
     def read(self, grey: np.ndarray, scale: float) -> list[Char]:
         if not (grey < INK_GREY).any():
@@ -329,6 +337,51 @@ class RapidOcrEngine:
         image = cv2.copyMakeBorder(image, 0, 0, h // 3, h * 2 // 3, cv2.BORDER_CONSTANT, value=(255,) * 3)
         [(read, score)], _ = self.engine.text_rec([image], False)
         return read, float(score)
+
+
+class LexiconDecode:
+    """RapidOCR's CTC decoding, with the unsure characters of each line chosen again among
+    their likely readings by the word prior."""
+
+    def __init__(self, decoder) -> None:
+        self.decoder = decoder  # rapidocr's CTCLabelDecode
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs) -> list:
+        index = np.stack([self.reread(line) for line in preds])
+        prob = np.take_along_axis(preds, index[:, :, None], axis=2)[:, :, 0]
+        text = self.decoder.decode(index, prob, return_word_box, is_remove_duplicate=True)
+        if return_word_box:  # as CTCLabelDecode does: positions in the line's share of the batch width
+            for rec, ratio in zip(text, kwargs["wh_ratio_list"], strict=True):
+                rec[2][0] = rec[2][0] * (ratio / kwargs["max_wh_ratio"])
+        return text
+
+    def reread(self, preds: np.ndarray) -> np.ndarray:
+        """The best class per time step of one line (preds: steps x classes), with each run of
+        steps that reads an unsure character set to the reading the word prior favours."""
+        index = preds.argmax(axis=1)
+        bounds = [0, *(np.flatnonzero(np.diff(index)) + 1).tolist(), len(index)]
+        runs = [(start, end) for start, end in itertools.pairwise(bounds) if index[start]]  # 0 is blank
+        choices = []
+        for start, end in runs:
+            read = index[start]
+            probs = preds[start + int(preds[start:end, read].argmax())]
+            likely = [read]
+            if probs[read] < SURE_READING:
+                likely += [i for i in np.argsort(-probs)[:ALTERNATIVES]
+                           if i not in (0, read) and probs[i] >= LEAST_LIKELY]
+            choices.append([(self.decoder.character[i], float(np.log(probs[i])), int(i)) for i in likely])
+        if all(len(c) == 1 for c in choices):
+            return index
+
+        def may_follow(i: int, before: str, ch: str) -> bool:
+            # Two runs with no blank between them read as one character when they agree.
+            return ch != before or runs[i - 1][1] < runs[i][0]
+
+        picked = lexicon.best_reading([[(ch, logp) for ch, logp, _ in c] for c in choices],
+                                      LEXICON_WEIGHT, may_follow)
+        for (start, end), c, j in zip(runs, choices, picked, strict=True):
+            index[start:end] = c[j][2]
+        return index
 
 
 def _is_han(text: str) -> bool:
