@@ -57,7 +57,13 @@ DOT_BAND = 1.5  # a trail's pieces lie this close to its line
 DOT_STRAIGHT = 0.3
 TEXT_RIM = 0.1  # a glyph's strokes reach this share of its box beyond the box OCR gives
 DOT_INK = 160  # pixels of a trail are at least this dark (grey level)
-RING_BAND = 6.0  # points: an arc a seal's ring leaves as a rule keeps this close to the ring
+# A rule shorter than a seal's width with at least this share of its length on the seal (its
+# ring widened by RING_BAND points) is a piece of it: an arc of the ring that runs nearly
+# straight, a stroke of its star or lettering. Unless it is ink all along (SOLID_RULE): a
+# black-and-white scan leaves a seal dithered, and the rules under it solid.
+SEAL_SHARE = 0.5
+RING_BAND = 6.0
+SOLID_RULE = 0.9
 SHORT_ROW_RULE = 2 * LONE_RULE  # a shorter row rule through a text line runs from rule to rule
 DOT_END = 1.5  # pieces this long are dashes, shorter ones may be specks of the paper
 DASH_READINGS = set("1lIijJ|!！:：;；.,，·、'‘’-—_~")
@@ -83,16 +89,17 @@ def find_rules(image: PageImage) -> tuple[list[Segment], np.ndarray]:
     h, v = ([s for s in rules if not _strokes_lined_up(s, across, dark, px)]
             for rules, across in ((h, v), (v, h)))
     rings = seal_rings(image.grey, image.dpi)
-    segments = [s for s in _snap_ends(h, v) if not _along_ring(s, rings)]
+    segments = [s for s in _snap_ends(h, v) if not _on_seal(s, rings) or _inked(s, dark, px) >= SOLID_RULE]
     return segments, _pixels_of(segments, h_mask | v_mask, image.scale)
 
 
-def _along_ring(s: Segment, rings: list[tuple[float, float, float]]) -> bool:
-    """Does `s` keep to the ring of a seal all along (an arc that runs nearly straight)?"""
+def _on_seal(s: Segment, rings: list[tuple[float, float, float]]) -> bool:
+    """Is `s` a piece of a seal (see SEAL_SHARE)?"""
     start, end, line = _along(s)
     along = np.linspace(start, end, max(2, round(end - start)))
     xs, ys = (along, np.full_like(along, line)) if s.horizontal else (np.full_like(along, line), along)
-    return any(bool((np.abs(np.hypot(xs - x, ys - y) - r) <= RING_BAND).all()) for x, y, r in rings)
+    return any(end - start < 2 * r and (np.hypot(xs - x, ys - y) <= r + RING_BAND).mean() >= SEAL_SHARE
+               for x, y, r in rings)
 
 
 def finish_rules(segments: list[Segment], image: PageImage, chars: list[Char]) -> list[Segment]:

@@ -207,22 +207,27 @@ def seal_rings(grey: np.ndarray, dpi: float) -> list[tuple[float, float, float]]
     darkness = 255 - cv2.GaussianBlur(small, (3, 3), 0).astype(np.int16)
     angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
 
-    def round_at(x: float, y: float, r: float) -> np.ndarray:
-        xs = np.clip(np.round(x + r * np.cos(angles)).astype(int), 0, small.shape[1] - 1)
-        ys = np.clip(np.round(y + r * np.sin(angles)).astype(int), 0, small.shape[0] - 1)
+    def round_at(circles: np.ndarray, dr: float) -> np.ndarray:
+        """Darkness along each circle (rows of x, y, r) widened by dr, one row per circle."""
+        x, y, r = (circles[:, [i]] for i in range(3))
+        xs = np.clip(np.round(x + (r + dr) * np.cos(angles)).astype(int), 0, small.shape[1] - 1)
+        ys = np.clip(np.round(y + (r + dr) * np.sin(angles)).astype(int), 0, small.shape[0] - 1)
         return darkness[ys, xs]
 
-    def ridge(x: float, y: float, r: float) -> float:
-        ring = np.max([round_at(x, y, r + d) for d in (-1, 0, 1)], axis=0)
-        inside, outside = round_at(x, y, r - RIDGE_SIDE), round_at(x, y, r + RIDGE_SIDE)
-        return float(((ring > inside + RIDGE_CONTRAST) & (ring > outside + RIDGE_CONTRAST)).mean())
+    def ridge(circles: np.ndarray) -> np.ndarray:
+        """Share of each circle's round where it runs darker than both its sides."""
+        ring = np.max([round_at(circles, d) for d in (-1, 0, 1)], axis=0)
+        inside, outside = round_at(circles, -RIDGE_SIDE), round_at(circles, RIDGE_SIDE)
+        return ((ring > inside + RIDGE_CONTRAST) & (ring > outside + RIDGE_CONTRAST)).mean(axis=1)
 
+    # The transform's centre and radius may be a few points off, enough to miss a thin ring;
+    # the ridge says where it runs.
+    steps = np.arange(-RING_SEARCH, RING_SEARCH + 1)
+    shifts = np.stack(np.meshgrid(steps, steps, steps), axis=-1).reshape(-1, 3)
     rings = []
-    for x, y, r in found[0]:
-        if ridge(x, y, r) < SEAL_RIDGE:
-            continue
-        # The transform's centre and radius may be a few points off; the ridge says where it runs.
-        steps = np.arange(-RING_SEARCH, RING_SEARCH + 1)
-        rings.append(max(((float(x + dx), float(y + dy), float(r + dr))
-                          for dx in steps for dy in steps for dr in steps), key=lambda c: ridge(*c)))
+    for circle in found[0]:
+        nearby = circle + shifts
+        ridges = ridge(nearby)
+        if ridges.max() >= SEAL_RIDGE:
+            rings.append(tuple(float(v) for v in nearby[ridges.argmax()]))
     return rings

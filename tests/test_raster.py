@@ -129,15 +129,32 @@ def test_drop_colour_leaves_no_ghost_of_a_dull_stamp_and_keeps_grey_print_on_yel
     assert grey[40, 20:280].max() < 175 and grey[160, 20:280].max() < 60
 
 
-def test_a_seal_left_black_by_a_black_and_white_scan_is_found_by_its_ring():
+@pytest.mark.parametrize("half_width, ink", [(4, 0.8), (1.5, 0.6)])  # a thin ring, too
+def test_a_seal_left_black_by_a_black_and_white_scan_is_found_by_its_ring(half_width, ink):
     img = ruled_table()
     centre, radius = (COLS[2] + 40, ROWS[1] + 45), 144  # 52 pt, as an official seal's
     yy, xx = np.mgrid[:SIZE[0], :SIZE[1]]
-    ring = np.abs(np.hypot(xx - centre[0], yy - centre[1]) - radius) <= 4
-    img[ring & (np.random.default_rng(3).random(SIZE) < 0.8)] = 0  # dithered, as binarization leaves it
+    ring = np.abs(np.hypot(xx - centre[0], yy - centre[1]) - radius) <= half_width
+    img[ring & (np.random.default_rng(3).random(SIZE) < ink)] = 0  # dithered, as binarization leaves it
     (found,) = raster.seal_rings(img, DPI)
     assert found == pytest.approx((centre[0] * PT, centre[1] * PT, radius * PT), abs=2)
     assert raster.seal_rings(ruled_table(), DPI) == []  # figures and rules make no ring
+
+
+def test_pieces_of_a_black_seal_make_no_rules_and_the_rules_it_covers_stay():
+    img = ruled_table()
+    centre, radius = (COLS[2] + 40, ROWS[1] + 45), 144
+    yy, xx = np.mgrid[:SIZE[0], :SIZE[1]]
+    ring = np.abs(np.hypot(xx - centre[0], yy - centre[1]) - radius) <= 4
+    # A stroke of the seal's lettering inside the ring, from one row rule to the next.
+    lettering = cv2.line(np.zeros(SIZE, np.uint8), (COLS[2] - 70, ROWS[1]), (COLS[2] - 70, ROWS[2]), 1, 2)
+    dither = np.random.default_rng(3).random(SIZE)  # binarization leaves a red seal speckled
+    img[ring & (dither < 0.8) | (lettering > 0) & (dither < 0.45)] = 0
+    # A short rule under the seal, closing a cell, is printed solid.
+    cv2.line(img, (COLS[2] + 70, ROWS[2]), (COLS[2] + 70, ROWS[3]), 0, 2)
+    h, v = rules_of(img)
+    assert [s.x0 / PT for s in v] == pytest.approx(sorted([*COLS, COLS[2] + 70]), abs=2)
+    assert [s.y0 / PT for s in h] == pytest.approx(ROWS, abs=2)
 
 
 def test_a_black_and_white_page_is_told_from_a_grey_scan():
