@@ -39,6 +39,14 @@ COMMA_STANDS = 1.15
 # in character heights); the two dots of a ： match within the lower ratio.
 TAIL_RATIO = (1.15, 1.25)
 TAIL_LENGTH = 0.05
+# The one stroke of 一, whole or broken into dashes and specks by a black-and-white scan:
+# flat pieces (at most ONE_FLAT character heights tall) level with the largest (within
+# ONE_LEVEL), spanning ONE_SPAN of a character's width (two such spans are a Chinese dash),
+# and no other ink but specks of at most SPECK pixels.
+ONE_FLAT = 0.3
+ONE_LEVEL = 0.15
+ONE_SPAN = (0.6, 1.3)
+SPECK = 4
 
 
 @dataclass
@@ -96,6 +104,19 @@ def is_full_stop(line: LineInk, x0: float, x1: float) -> bool:
         return False
     blob = max(blobs, key=lambda i: line.stats[i][4])
     return line.alone_in_columns(blob) and line.has_hole(blob)
+
+
+def is_one(line: LineInk, x0: float, x1: float) -> bool:
+    """Whether the ink at x0..x1 (read as dashes or dots) is the stroke of a 一."""
+    em = line.char_height
+    blobs = np.array([i for i in range(1, len(line.stats)) if x0 <= line.centroids[i][0] <= x1], int)
+    if not blobs.size or not em:
+        return False
+    x, y, w, h, area = (line.stats[blobs, i] for i in range(5))
+    middles = y + h / 2
+    bar = (h <= ONE_FLAT * em) & (np.abs(middles - middles[area.argmax()]) <= ONE_LEVEL * em)
+    return bool((bar | (area <= SPECK)).all()
+                and ONE_SPAN[0] * em <= (x + w)[bar].max() - x[bar].min() <= ONE_SPAN[1] * em)
 
 
 def comparison_sign(line: LineInk, sign: str, x0: float, x1: float) -> str:

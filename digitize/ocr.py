@@ -67,6 +67,8 @@ INNER_GAP = 0.8
 SHAPE_CONFIDENCE = 0.8
 BINARIZED_BLUR = 0.5  # points: the spread of the smoothing of a black-and-white scan's line crops
 SHAPE_JUDGED = {*glyphs.BARRED, *glyphs.QUOTES, "·"}
+# What the recogniser reads the stroke of a 一 as where a black-and-white scan broke it up.
+ONE_READINGS = frozenset("-－—_~·.。'\"‘’“”")
 # A gap between two read characters inked in this share of its columns holds a character.
 SKIPPED_INK = 0.6
 # Look-alike marks read less surely than this are judged by their shape.
@@ -286,7 +288,7 @@ class RapidOcrEngine:
             confidences = [score] * len(contents)
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
-        pieces = _judged_by_shape(crop[:, :, 0], _without_slivers(pieces), x0)
+        pieces = _judged_by_shape(crop[:, :, 0], _with_ones(crop[:, :, 0], _without_slivers(pieces), x0), x0)
         pieces = self._with_skipped_characters(crop, pieces, x0)
         return line_chars(pieces + self._lost_mark(crop, text, pieces[-1][2] - x0, x0), y0, y1, scale)
 
@@ -410,6 +412,26 @@ def _without_slivers(pieces: list[Piece]) -> list[Piece]:
     if sliver(*last[:3], last[1] - before_last[2]):
         pieces = pieces[:-1]
     return pieces
+
+
+def _with_ones(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
+    """The line's pieces with each run of dashes and dots beside a Han character (and beside
+    no figure or letter) read as 一 where its ink is the one flat stroke of a 一 (一般, 统一)."""
+    judged: list[Piece] = []
+    line = None
+    position = 0
+    for is_mark, group in itertools.groupby(pieces, lambda piece: piece[0] in ONE_READINGS):
+        run = list(group)
+        before = pieces[position - 1][0] if position else ""
+        position += len(run)
+        after = pieces[position][0] if position < len(pieces) else ""
+        if is_mark and (_is_han(before) or _is_han(after)) and not re.search("[0-9A-Za-z]", before + after):
+            line = line or glyphs.LineInk.of(grey)
+            start, end = run[0][1], run[-1][2]
+            if glyphs.is_one(line, start - x0, end - x0):
+                run = [("一", start, end, SHAPE_CONFIDENCE)]
+        judged += run
+    return judged
 
 
 def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:

@@ -141,3 +141,27 @@ def test_a_sliver_of_the_next_cell_read_as_a_character_is_dropped():
                                        for i, ch in enumerate("产出指标")]
     assert "".join(text for text, *_ in ocr._without_slivers(line)) == "产出指标"
     assert ocr._without_slivers(line[1:]) == line[1:]
+
+
+def pieces_at(*readings: tuple[str, float, float]) -> list:
+    """The recogniser's pieces of a `set_line` line: (text, from, to) in character widths."""
+    return [(text, px(start), px(end), 0.5) for text, start, end in readings]
+
+
+def test_a_one_broken_into_dashes_is_read_as_one():
+    grey = set_line(("一", 0), ("般", 1))
+    grey[:, round(px(0.2)):round(px(0.8)):12] = 255  # binarization breaks the stroke up
+    grey[:, round(px(0.2)) + 1:round(px(0.8)):12] = 255
+    read = pieces_at(("-", 0, 0.45), ("-", 0.45, 1), ("般", 1, 2))
+    assert [text for text, *_ in ocr._with_ones(grey, read, 0)] == ["一", "般"]
+
+
+@pytest.mark.parametrize(("places", "readings"), [
+    ([("法", 0), ("-", 1), ("律", 1.5)], [("法", 0, 1), ("-", 1, 1.5), ("律", 1.5, 2.5)]),  # a hyphen
+    ([("说", 0), ("—", 1), ("—", 2), ("明", 3)],  # a Chinese dash takes two characters' width
+     [("说", 0, 1), ("—", 1, 2), ("—", 2, 3), ("明", 3, 4)]),
+    ([("第", 0), ("一", 1), ("2", 2)], [("第", 0, 1), ("-", 1, 2), ("2", 2, 2.5)]),  # beside a figure
+])
+def test_dashes_that_are_no_one_stay_as_read(places, readings):
+    read = pieces_at(*readings)
+    assert ocr._with_ones(set_line(*places), read, 0) == read
