@@ -63,8 +63,11 @@ TAIL_MARKS = "、，,：:；;。"
 # A gap this many character widths between two recognised characters may hold a mark the
 # recogniser skipped (a 、 after a figure).
 INNER_GAP = 0.8
-# A mark judged by its shape (glyphs.py) is read this surely.
+# A mark judged by its shape (glyphs.py) is read this surely; one its shape leaves open,
+# chosen by how Chinese text is punctuated, this surely (below LOW_CONFIDENCE in checks.py,
+# so its cell is flagged).
 SHAPE_CONFIDENCE = 0.8
+USAGE_CONFIDENCE = 0.6
 BINARIZED_BLUR = 0.5  # points: the spread of the smoothing of a black-and-white scan's line crops
 SHAPE_JUDGED = {*glyphs.BARRED, *glyphs.QUOTES, "·"}
 # What the recogniser reads the stroke of a 一 as where a black-and-white scan broke it up.
@@ -438,14 +441,19 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
     """The line's pieces judged again by their shape in the crop: comparison signs, quotes,
     middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
     pieces put back; an unsure piece with no ink under it (a guess at the gap between two
-    cells' texts) dropped."""
+    cells' texts) dropped; a full stop "." between Han characters, which Chinese text never
+    sets, read as the Chinese mark whose shape it lost, by default the commonest, ，."""
     width = _han_width(pieces)
     gap = INNER_GAP * width if width is not None else np.inf
+
+    def between_han(i: int) -> bool:
+        return 0 < i < len(pieces) - 1 and _is_han(pieces[i - 1][0]) and _is_han(pieces[i + 1][0])
 
     def doubtful(i: int) -> bool:
         text, start, _, confidence = pieces[i]
         return (text in SHAPE_JUDGED or confidence < MIN_LINE_SCORE
                 or (text in COLONS + COMMAS and confidence < SURE_MARK)
+                or (text == "." and between_han(i))
                 or (i > 0 and start - pieces[i - 1][2] >= gap))
 
     if not any(doubtful(i) for i in range(len(pieces))):
@@ -472,6 +480,12 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
             shape = glyphs.quote_form(line, start - x0, end - x0)
         elif text == "·" and glyphs.is_full_stop(line, start - x0, end - x0):
             shape = "。"
+        elif text == "." and between_han(i):
+            shape = ("。" if glyphs.is_full_stop(line, start - x0, end - x0)
+                     else glyphs.comma_form(line, start - x0, end - x0))
+            if not shape:
+                judged.append(("，", start, end, min(confidence, USAGE_CONFIDENCE)))
+                continue
         if shape and unicodedata.normalize("NFKC", shape) == unicodedata.normalize("NFKC", text):
             shape = text  # confirmed; a half-width reading keeps its width
         judged.append((shape, start, end, max(confidence, SHAPE_CONFIDENCE)) if shape else

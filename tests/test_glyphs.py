@@ -1,10 +1,11 @@
 """Glyph shapes in rendered line images: marks the recogniser skips or confuses."""
 
+import cv2
 import numpy as np
 import pymupdf
 import pytest
 
-from digitize import glyphs, ocr
+from digitize import checks, glyphs, ocr
 
 DPI = 300
 SIZE = 12.0  # font size, points
@@ -165,3 +166,19 @@ def test_a_one_broken_into_dashes_is_read_as_one():
 def test_dashes_that_are_no_one_stay_as_read(places, readings):
     read = pieces_at(*readings)
     assert ocr._with_ones(set_line(*places), read, 0) == read
+
+
+def test_a_full_stop_between_han_characters_is_read_as_a_comma():
+    grey = set_line(("台", 0), ("以", 1.5))
+    cv2.circle(grey, (round(px(1.2)), 89), 3, 0, -1)  # a round dot: no tail or slant to go by
+    read = pieces_at(("台", 0, 1), (".", 1, 1.5), ("以", 1.5, 2.5))
+    _, (mark, *_, confidence), _ = ocr._judged_by_shape(grey, read, 0)
+    assert mark == "，" and confidence < checks.LOW_CONFIDENCE  # chosen by usage alone: flagged
+
+
+@pytest.mark.parametrize(("places", "read", "judged"), [
+    ([("台", 0), ("。", 1), ("以", 2)], [("台", 0, 1), (".", 1, 1.6), ("以", 2, 3)], "。"),  # a ring
+    ([("1", 0), (".", 0.5), ("5", 0.8)], [("1", 0, 0.5), (".", 0.5, 0.8), ("5", 0.8, 1.3)], "."),
+])
+def test_a_full_stop_read_by_its_shape_or_beside_figures(places, read, judged):
+    assert ocr._judged_by_shape(set_line(*places), pieces_at(*read), 0)[1][0] == judged
