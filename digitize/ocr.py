@@ -441,8 +441,8 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
     """The line's pieces judged again by their shape in the crop: comparison signs, quotes,
     middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
     pieces put back; an unsure piece with no ink under it (a guess at the gap between two
-    cells' texts) dropped; a full stop "." between Han characters, which Chinese text never
-    sets, read as the Chinese mark whose shape it lost, by default the commonest, ，."""
+    cells' texts) dropped; a dot ("." or "·") between Han characters, on a scan mostly what is
+    left of a Chinese mark, read as the mark its shape says, by default the commonest, ，."""
     width = _han_width(pieces)
     gap = INNER_GAP * width if width is not None else np.inf
 
@@ -453,7 +453,7 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
         text, start, _, confidence = pieces[i]
         return (text in SHAPE_JUDGED or confidence < MIN_LINE_SCORE
                 or (text in COLONS + COMMAS and confidence < SURE_MARK)
-                or (text == "." and between_han(i))
+                or (text in ".·" and between_han(i))
                 or (i > 0 and start - pieces[i - 1][2] >= gap))
 
     if not any(doubtful(i) for i in range(len(pieces))):
@@ -478,14 +478,14 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
             shape = None if shape == text else shape  # a plain sign may still have lost its bar
         elif text in glyphs.QUOTES:
             shape = glyphs.quote_form(line, start - x0, end - x0)
-        elif text == "·" and glyphs.is_full_stop(line, start - x0, end - x0):
-            shape = "。"
-        elif text == "." and between_han(i):
+        elif text in ".·" and between_han(i):
             shape = ("。" if glyphs.is_full_stop(line, start - x0, end - x0)
                      else glyphs.comma_form(line, start - x0, end - x0))
             if not shape:
                 judged.append(("，", start, end, min(confidence, USAGE_CONFIDENCE)))
                 continue
+        elif text == "·" and glyphs.is_full_stop(line, start - x0, end - x0):
+            shape = "。"
         if shape and unicodedata.normalize("NFKC", shape) == unicodedata.normalize("NFKC", text):
             shape = text  # confirmed; a half-width reading keeps its width
         judged.append((shape, start, end, max(confidence, SHAPE_CONFIDENCE)) if shape else

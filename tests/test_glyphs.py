@@ -168,10 +168,11 @@ def test_dashes_that_are_no_one_stay_as_read(places, readings):
     assert ocr._with_ones(set_line(*places), read, 0) == read
 
 
-def test_a_full_stop_between_han_characters_is_read_as_a_comma():
+@pytest.mark.parametrize("dot", [".", "·"])
+def test_a_dot_between_han_characters_is_read_as_a_comma(dot):
     grey = set_line(("台", 0), ("以", 1.5))
     cv2.circle(grey, (round(px(1.2)), 89), 3, 0, -1)  # a round dot: no tail or slant to go by
-    read = pieces_at(("台", 0, 1), (".", 1, 1.5), ("以", 1.5, 2.5))
+    read = pieces_at(("台", 0, 1), (dot, 1, 1.5), ("以", 1.5, 2.5))
     _, (mark, *_, confidence), _ = ocr._judged_by_shape(grey, read, 0)
     assert mark == "，" and confidence < checks.LOW_CONFIDENCE  # chosen by usage alone: flagged
 
