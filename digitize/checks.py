@@ -15,12 +15,13 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import cv2
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .correct import BARE_ITEM_NUMBER
 from .model import Cell, Table
-from .ocr import OcrEngine
+from .ocr import INK_GREY, OcrEngine
 from .raster import PageImage
 from .textjoin import cell_text, squashed
 
@@ -33,6 +34,11 @@ DOUBLED_HAN = re.compile(r"([\u4e00-\u9fff])\1")
 SENTENCE_ENDS = ("。", "）", ")", "”", "】", "」", "；", ";")
 SECOND_OPINION_BELOW = 0.9  # cells read less surely than this are read again by the other engine
 CROP_MARGIN = 1.0  # points of the cell's box left off its crop, where the rules were
+# A cell OCR read nothing in holds print it missed when a blob of ink this many points tall
+# or wide is left in it once the rules are erased, RULE_BAND points clear of its sides (where
+# pieces of a broken rule stay); smaller ones are specks of the paper.
+PRINT_BLOB = 2.5
+RULE_BAND = 3.0
 AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 NUMBERISH = re.compile(r"^[-+]?[\d,.，。·\s]+$")
 EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}
@@ -126,21 +132,46 @@ def suspicious(text: str) -> bool:
 def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) -> None:
     """Read each doubtful OCR'd cell of a page again with another engine; flag it where the two
     disagree on anything but spacing and punctuation."""
-    px = 1 / image.scale
     for table in tables:
         for cell in table.cells:
             if not cell.source.startswith("ocr") or cell.confidence >= SECOND_OPINION_BELOW or not cell.text:
                 continue
-            x0, y0, x1, y1 = (round(v * px) for v in cell.bbox)
-            m = round(CROP_MARGIN * px)
-            crop = image.grey[max(0, y0 + m):y1 - m, max(0, x0 + m):x1 - m]
+            crop = _cell_crop(cell, image)
             if crop.size == 0:
                 continue
             # Engines read a crop best with some blank paper around the text.
-            crop = cv2.copyMakeBorder(crop, m * 4, m * 4, m * 4, m * 4, cv2.BORDER_CONSTANT, value=255)
+            pad = round(4 * CROP_MARGIN / image.scale)
+            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
             cell.second_reading = cell_text(engine.read(crop, image.scale), infer_spaces=False)
             if _letters(cell.second_reading) != _letters(cell.text):
                 _flag(cell, "engines-disagree")
+
+
+def flag_unread_ink(tables: list[Table], image: PageImage) -> None:
+    """Flag each OCR'd cell left empty whose part of the page (`image`, rules erased) holds
+    print: text the recogniser did not find, too faint or broken to read."""
+    for table in tables:
+        for cell in table.cells:
+            if not cell.source.startswith("ocr") or cell.text:
+                continue
+            if _has_print(_cell_crop(cell, image, RULE_BAND), image):
+                _flag(cell, "unread-ink")
+
+
+def _cell_crop(cell: Cell, image: PageImage, margin: float = CROP_MARGIN) -> np.ndarray:
+    """The cell's part of the page image, less `margin` points at its sides where the rules were."""
+    px = 1 / image.scale
+    x0, y0, x1, y1 = (round(v * px) for v in cell.bbox)
+    m = round(margin * px)
+    return image.grey[max(0, y0 + m):max(0, y1 - m), max(0, x0 + m):max(0, x1 - m)]
+
+
+def _has_print(crop: np.ndarray, image: PageImage) -> bool:
+    if crop.size == 0:
+        return False
+    _, _, stats, _ = cv2.connectedComponentsWithStats((crop < INK_GREY).astype(np.uint8), connectivity=8)
+    sizes = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]].max(axis=1) * image.scale
+    return bool((sizes >= PRINT_BLOB).any())
 
 
 def _letters(text: str) -> str:

@@ -77,6 +77,9 @@ def extract(path: Path, options: Options | None = None, only_page: int | None = 
         with timed(doc, "tables"):
             page.tables = tables.find_tables(page, column_hint)
         column_hint = page.tables[-1].col_x if page.tables else None
+        if image is not None:
+            with timed(doc, "check"):
+                checks.flag_unread_ink(page.tables, image)
         second = ocr.other_engine(options.engine) if image is not None and options.second_opinion else None
         if second is not None:
             with timed(doc, "second"):

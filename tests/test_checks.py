@@ -145,3 +145,25 @@ def test_an_ocr_cell_one_character_off_a_glossary_term_is_flagged():
     text_layer = table_of(grid)
     checks.flag_tables([text_layer], terms)
     assert not any(c.flags for c in text_layer.cells)
+
+
+def test_an_empty_ocr_cell_holding_print_is_flagged():
+    import numpy as np
+    import pymupdf
+
+    from digitize.raster import PageImage
+
+    with pymupdf.open() as doc:  # three cells side by side: a figure, specks of paper, a rule's pieces
+        page = doc.new_page(width=150, height=20)
+        page.insert_text((20, 14), "0", fontname="helv", fontsize=9)
+        for x in (60, 75, 88):
+            page.draw_rect((x, 9, x + 0.5, 9.5), color=None, fill=0)
+        page.draw_line((100.8, 1), (100.8, 19), width=0.6, dashes="[2 2] 0")
+        pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY, alpha=False)
+    grey = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
+    table = table_of([["", "", ""]], source="ocr:rapidocr")
+    checks.flag_unread_ink([table], PageImage(grey, 300))
+    assert [cell.flags for cell in table.cells] == [["unread-ink"], [], []]
+    text_layer = table_of([[""]])
+    checks.flag_unread_ink([text_layer], PageImage(grey, 300))
+    assert text_layer.cells[0].flags == []
