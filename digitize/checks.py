@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 import cv2
@@ -23,7 +24,7 @@ from .correct import BARE_ITEM_NUMBER
 from .model import Cell, Table
 from .ocr import INK_GREY, OcrEngine
 from .raster import PageImage
-from .textjoin import cell_text, squashed
+from .textjoin import cell_text, squashed, tidy_ocr_text
 
 LOW_CONFIDENCE = 0.7  # cells with a character read less surely than this are flagged
 # OCR reads ≥ and ≤ as > and < with middling confidence, and targets are written with all four.
@@ -39,6 +40,9 @@ CROP_MARGIN = 1.0  # points of the cell's box left off its crop, where the rules
 # pieces of a broken rule stay); smaller ones are specks of the paper.
 PRINT_BLOB = 2.5
 RULE_BAND = 3.0
+# Such a cell is read again on its own (a lone 0 escapes the page's text detection); what is
+# read at least this surely is kept, less sure readings (the lettering of a seal) are not.
+SURE_REREAD = 0.9
 AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 NUMBERISH = re.compile(r"^[-+]?[\d,.，。·\s]+$")
 EMPTY_AMOUNT = {"", "-", "—", "–", "/", "*", "0", "——"}
@@ -136,7 +140,8 @@ def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) ->
         for cell in table.cells:
             if not cell.source.startswith("ocr") or cell.confidence >= SECOND_OPINION_BELOW or not cell.text:
                 continue
-            crop = _cell_crop(cell, image)
+            x0, y0, x1, y1 = _cell_box(cell, image, CROP_MARGIN)
+            crop = image.grey[y0:y1, x0:x1]
             if crop.size == 0:
                 continue
             # Engines read a crop best with some blank paper around the text.
@@ -147,23 +152,38 @@ def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) ->
                 _flag(cell, "engines-disagree")
 
 
-def flag_unread_ink(tables: list[Table], image: PageImage) -> None:
-    """Flag each OCR'd cell left empty whose part of the page (`image`, rules erased) holds
-    print: text the recogniser did not find, too faint or broken to read."""
+def read_unread_ink(tables: list[Table], image: PageImage, engine: OcrEngine) -> None:
+    """Read again, on its own, each OCR'd cell left empty whose part of the page (`image`,
+    rules erased) holds print; flag those that still read as nothing sure: text too faint or
+    broken to read, or a seal over the cell."""
     for table in tables:
         for cell in table.cells:
             if not cell.source.startswith("ocr") or cell.text:
                 continue
-            if _has_print(_cell_crop(cell, image, RULE_BAND), image):
+            x0, y0, x1, y1 = _cell_box(cell, image, RULE_BAND)
+            crop = image.grey[y0:y1, x0:x1]
+            if not _has_print(crop, image):
+                continue
+            pad = round(4 * CROP_MARGIN / image.scale)  # engines read best with paper around the text
+            chars = engine.read(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255),
+                                image.scale)
+            text = tidy_ocr_text(cell_text(chars, False))
+            confidence = min((ch.confidence for ch in chars), default=0.0)
+            if not text or confidence < SURE_REREAD:
                 _flag(cell, "unread-ink")
+                continue
+            # The crop's characters, placed on the page.
+            dx, dy = (x0 - pad) * image.scale, (y0 - pad) * image.scale
+            cell.chars = [replace(ch, bbox=tuple(np.add(ch.bbox, (dx, dy, dx, dy)).tolist())) for ch in chars]
+            cell.text, cell.confidence = text, confidence
 
 
-def _cell_crop(cell: Cell, image: PageImage, margin: float = CROP_MARGIN) -> np.ndarray:
-    """The cell's part of the page image, less `margin` points at its sides where the rules were."""
+def _cell_box(cell: Cell, image: PageImage, margin: float) -> tuple[int, int, int, int]:
+    """The cell's box in image pixels, less `margin` points at its sides where the rules were."""
     px = 1 / image.scale
     x0, y0, x1, y1 = (round(v * px) for v in cell.bbox)
     m = round(margin * px)
-    return image.grey[max(0, y0 + m):max(0, y1 - m), max(0, x0 + m):max(0, x1 - m)]
+    return max(0, x0 + m), max(0, y0 + m), max(0, x1 - m), max(0, y1 - m)
 
 
 def _has_print(crop: np.ndarray, image: PageImage) -> bool:

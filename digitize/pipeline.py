@@ -6,6 +6,7 @@
     rules    ruling lines of the page image                                  (lines.py)
     ocr      characters with their boxes, read from the page image           (ocr.py)
     tables   find table grids on the page and fill their cells               (tables.py)
+    reread   cells left empty that hold print read again on their own       (checks.py)
     stitch   join tables that continue over page breaks into logical tables  (stitch.py)
     correct  put OCR misreadings of glossary terms right                     (correct.py)
     second   doubtful cells read again by the other OCR engine               (checks.py)
@@ -70,7 +71,10 @@ def extract(path: Path, options: Options | None = None, only_page: int | None = 
         if only_page is not None and page.number != only_page:
             continue
         doc.pages.append(page)
-        image = read_image(page, ocr.get_engine(options.engine), doc) if page.image is not None else None
+        engine = image = None
+        if page.image is not None:
+            engine = ocr.get_engine(options.engine)
+            image = read_image(page, engine, doc)
         if page.error:
             doc.errors.append(str(DigitizeError(page.error, path, page.number)))
             continue
@@ -78,12 +82,12 @@ def extract(path: Path, options: Options | None = None, only_page: int | None = 
             page.tables = tables.find_tables(page, column_hint)
         column_hint = page.tables[-1].col_x if page.tables else None
         if image is not None:
-            with timed(doc, "check"):
-                checks.flag_unread_ink(page.tables, image)
-        second = ocr.other_engine(options.engine) if image is not None and options.second_opinion else None
-        if second is not None:
-            with timed(doc, "second"):
-                checks.compare_engines(page.tables, image, second)
+            with timed(doc, "reread"):
+                checks.read_unread_ink(page.tables, image, engine)
+            second = ocr.other_engine(options.engine) if options.second_opinion else None
+            if second is not None:
+                with timed(doc, "second"):
+                    checks.compare_engines(page.tables, image, second)
     with timed(doc, "stitch"):
         doc.tables = stitch.stitch(doc.pages)
     if options.correct:

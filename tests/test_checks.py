@@ -147,23 +147,31 @@ def test_an_ocr_cell_one_character_off_a_glossary_term_is_flagged():
     assert not any(c.flags for c in text_layer.cells)
 
 
-def test_an_empty_ocr_cell_holding_print_is_flagged():
+def test_an_empty_ocr_cell_holding_print_is_read_again_or_flagged():
     import numpy as np
     import pymupdf
 
+    from digitize import ocr
     from digitize.raster import PageImage
 
-    with pymupdf.open() as doc:  # three cells side by side: a figure, specks of paper, a rule's pieces
-        page = doc.new_page(width=150, height=20)
+    # Four cells side by side: a lone figure (which escapes a page's text detection), specks
+    # of the paper, a rule's pieces at the cell's side, and a smudge of ink that reads as nothing.
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=200, height=20)
         page.insert_text((20, 14), "0", fontname="helv", fontsize=9)
         for x in (60, 75, 88):
             page.draw_rect((x, 9, x + 0.5, 9.5), color=None, fill=0)
         page.draw_line((100.8, 1), (100.8, 19), width=0.6, dashes="[2 2] 0")
         pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY, alpha=False)
-    grey = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy()
-    table = table_of([["", "", ""]], source="ocr:rapidocr")
-    checks.flag_unread_ink([table], PageImage(grey, 300))
-    assert [cell.flags for cell in table.cells] == [["unread-ink"], [], []]
+    grey = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+    grey = np.where(grey < 128, 0, 255).astype(np.uint8)  # a black-and-white scan
+    smudge = grey[round(5 * 300 / 72):round(15 * 300 / 72), round(165 * 300 / 72):round(180 * 300 / 72)]
+    smudge[np.random.default_rng(1).random(smudge.shape) < 0.3] = 0
+    table = table_of([["", "", "", ""]], source="ocr:rapidocr")
+    checks.read_unread_ink([table], PageImage(grey, 300), ocr.get_engine("rapidocr"))
+    assert [cell.text for cell in table.cells] == ["0", "", "", ""]
+    assert [cell.flags for cell in table.cells] == [[], [], [], ["unread-ink"]]
+    assert 18 < table.cells[0].chars[0].cx < 26  # placed on the page, not in the crop
     text_layer = table_of([[""]])
-    checks.flag_unread_ink([text_layer], PageImage(grey, 300))
+    checks.read_unread_ink([text_layer], PageImage(grey, 300), ocr.get_engine("rapidocr"))
     assert text_layer.cells[0].flags == []
