@@ -144,10 +144,8 @@ def compare_engines(tables: list[Table], image: PageImage, engine: OcrEngine) ->
             crop = image.grey[y0:y1, x0:x1]
             if crop.size == 0:
                 continue
-            # Engines read a crop best with some blank paper around the text.
-            pad = round(4 * CROP_MARGIN / image.scale)
-            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-            cell.second_reading = cell_text(engine.read(crop, image.scale), infer_spaces=False)
+            second = engine.read(_padded(crop, image), image.scale)
+            cell.second_reading = cell_text(second, infer_spaces=False)
             if _letters(cell.second_reading) != _letters(cell.text):
                 _flag(cell, "engines-disagree")
 
@@ -164,18 +162,27 @@ def read_unread_ink(tables: list[Table], image: PageImage, engine: OcrEngine) ->
             crop = image.grey[y0:y1, x0:x1]
             if not _has_print(crop, image):
                 continue
-            pad = round(4 * CROP_MARGIN / image.scale)  # engines read best with paper around the text
-            chars = engine.read(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255),
-                                image.scale)
+            chars = engine.read(_padded(crop, image), image.scale)
             text = tidy_ocr_text(cell_text(chars, False))
             confidence = min((ch.confidence for ch in chars), default=0.0)
             if not text or confidence < SURE_REREAD:
                 _flag(cell, "unread-ink")
                 continue
             # The crop's characters, placed on the page.
+            pad = _padding(image)
             dx, dy = (x0 - pad) * image.scale, (y0 - pad) * image.scale
             cell.chars = [replace(ch, bbox=tuple(np.add(ch.bbox, (dx, dy, dx, dy)).tolist())) for ch in chars]
             cell.text, cell.confidence = text, confidence
+
+
+def _padding(image: PageImage) -> int:
+    """Pixels of blank paper put around a cell's crop: engines read text best with some."""
+    return round(4 * CROP_MARGIN / image.scale)
+
+
+def _padded(crop: np.ndarray, image: PageImage) -> np.ndarray:
+    pad = _padding(image)
+    return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
 
 
 def _cell_box(cell: Cell, image: PageImage, margin: float) -> tuple[int, int, int, int]:

@@ -34,7 +34,7 @@ def pair_scores() -> dict[str, float]:
     second: Counter[str] = Counter()
     for line in words.splitlines():
         word, count = line.split(" ", 2)[:2]
-        if len(word) < 2 or not all(_is_han(ch) for ch in word):
+        if len(word) < 2 or not all(is_han(ch) for ch in word):
             continue
         for a, b in zip(word, word[1:], strict=False):
             pairs[a + b] += int(count)
@@ -46,7 +46,8 @@ def pair_scores() -> dict[str, float]:
     return {pair: score for pair, score in scores.items() if score > 0}
 
 
-def _is_han(ch: str) -> bool:
+def is_han(ch: str) -> bool:
+    """A Han character (CJK unified ideographs and extension A)."""
     return "\u3400" <= ch <= "\u9fff"
 
 

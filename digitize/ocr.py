@@ -18,6 +18,7 @@ import numpy as np
 
 from . import glyphs, lexicon
 from .errors import MissingDependencyError
+from .lexicon import is_han
 from .model import Char
 from .raster import binarized
 
@@ -389,13 +390,9 @@ class LexiconDecode:
         return index
 
 
-def _is_han(text: str) -> bool:
-    return "\u3400" <= text <= "\u9fff"
-
-
 def _han_width(pieces: list[Piece], least: int = 1) -> float | None:
     """The median width of the line's Han characters; None with fewer than `least` of them."""
-    widths = [end - start for text, start, end, _ in pieces if _is_han(text)]
+    widths = [end - start for text, start, end, _ in pieces if is_han(text)]
     return float(np.median(widths)) if len(widths) >= least else None
 
 
@@ -407,7 +404,7 @@ def _without_slivers(pieces: list[Piece]) -> list[Piece]:
         return pieces
 
     def sliver(text: str, start: float, end: float, gap: float) -> bool:
-        return _is_han(text) and end - start < SLIVER_WIDTH * width and gap >= INNER_GAP * width
+        return is_han(text) and end - start < SLIVER_WIDTH * width and gap >= INNER_GAP * width
 
     first, second, last, before_last = pieces[0], pieces[1], pieces[-1], pieces[-2]
     if sliver(*first[:3], second[1] - first[2]):
@@ -428,7 +425,7 @@ def _with_ones(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
         before = pieces[position - 1][0] if position else ""
         position += len(run)
         after = pieces[position][0] if position < len(pieces) else ""
-        if is_mark and (_is_han(before) or _is_han(after)) and not re.search("[0-9A-Za-z]", before + after):
+        if is_mark and (is_han(before) or is_han(after)) and not re.search("[0-9A-Za-z]", before + after):
             line = line or glyphs.LineInk.of(grey)
             start, end = run[0][1], run[-1][2]
             if glyphs.is_one(line, start - x0, end - x0):
@@ -447,7 +444,7 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
     gap = INNER_GAP * width if width is not None else np.inf
 
     def between_han(i: int) -> bool:
-        return 0 < i < len(pieces) - 1 and _is_han(pieces[i - 1][0]) and _is_han(pieces[i + 1][0])
+        return 0 < i < len(pieces) - 1 and is_han(pieces[i - 1][0]) and is_han(pieces[i + 1][0])
 
     def doubtful(i: int) -> bool:
         text, start, _, confidence = pieces[i]
