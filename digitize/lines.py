@@ -155,9 +155,10 @@ def dotted_rules(image: PageImage, chars: list[Char], known: list[Segment]) -> l
         dark_pieces, faint_pieces = (_thin_pieces(*b, horizontal, px) for b in (dark_blobs, faint_blobs))
         on_rule = [np.abs(p[:, 0, None] - lines[None, :]).min(axis=1, initial=np.inf) <= DOT_BAND * px
                    for p in (dark_pieces, faint_pieces)]
-        pieces = np.concatenate([dark_pieces[~on_rule[0]], faint_pieces[on_rule[1]],
-                                 np.asarray(rules, float).reshape(-1, 3) * px])
-        for line, a, b in _trails(pieces, dark.shape[0 if horizontal else 1], px):
+        found_rules = np.asarray(rules, float).reshape(-1, 3) * px
+        pieces = np.concatenate([dark_pieces[~on_rule[0]], faint_pieces[on_rule[1]], found_rules])
+        is_rule = np.arange(len(pieces)) >= len(pieces) - len(found_rules)
+        for line, a, b in _trails(pieces, is_rule, dark.shape[0 if horizontal else 1], px):
             line, a, b = line * image.scale, a * image.scale, b * image.scale
             found.append(Segment(a, line, b, line) if horizontal else Segment(line, a, line, b))
     return found
@@ -192,9 +193,11 @@ def _text_chars(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _trails(pieces: np.ndarray, size: int, px: float) -> list[tuple[float, float, float]]:
+def _trails(pieces: np.ndarray, is_rule: np.ndarray, size: int,
+            px: float) -> list[tuple[float, float, float]]:
     """(line, start, end) of the trails among pieces given as rows (line, start, end), in
-    pixels: the lines inked most are taken first, each with the pieces within DOT_BAND."""
+    pixels, `is_rule` marking the rules already found: the lines inked most are taken first,
+    each with the pieces within DOT_BAND."""
     line, start, end = pieces.T
     inked = np.bincount(np.clip(np.round(line).astype(int), 0, size), weights=end - start,
                         minlength=size + 1)
@@ -215,26 +218,31 @@ def _trails(pieces: np.ndarray, size: int, px: float) -> list[tuple[float, float
         trail: list[int] = []
         for i in np.flatnonzero(on_line)[np.argsort(start[on_line])]:
             if trail and start[i] - end[trail].max() > DOT_GAP * px:
-                out += _rule_of(line[trail], start[trail], end[trail], px)
+                out += _rule_of(line[trail], start[trail], end[trail], is_rule[trail], px)
                 trail = []
             trail.append(i)
-        out += _rule_of(line[trail], start[trail], end[trail], px)
+        out += _rule_of(line[trail], start[trail], end[trail], is_rule[trail], px)
     return out
 
 
-def _rule_of(line: np.ndarray, start: np.ndarray, end: np.ndarray,
+def _rule_of(line: np.ndarray, start: np.ndarray, end: np.ndarray, is_rule: np.ndarray,
              px: float) -> list[tuple[float, float, float]]:
     """The trail of these pieces (in order along it) as (line, start, end) if it is long and
-    inked enough. It starts and ends with a dash: specks of the paper beyond them are noise."""
+    inked enough. It starts and ends with a dash: specks of the paper beyond them are noise.
+    Between and beyond the rules already found (`is_rule`), the trail must be inked enough
+    on its own: a speck or two in a merged cell do not join the rules either side of it."""
     dashes = np.flatnonzero(end - start >= DOT_END * px)
     if not len(dashes):
         return []
     keep = slice(dashes[0], dashes[-1] + 1)
-    line, start, end = line[keep], start[keep], end[keep]
+    line, start, end, is_rule = line[keep], start[keep], end[keep], is_rule[keep]
     a, b = start.min(), end.max()
     centre = _weighted_median(line, end - start)
     inked = (end - start).sum() / (b - a)
+    beyond_rules = (b - a) - (end[is_rule] - start[is_rule]).sum()
     if (b - a < LONE_RULE * px or inked < DOT_COVER or (len(line) < DOT_PIECES and inked < WORN_COVER)
+            or (is_rule.any() and beyond_rules > 0
+                and (end[~is_rule] - start[~is_rule]).sum() < DOT_COVER * beyond_rules)
             or _weighted_median(np.abs(line - centre), end - start) > DOT_STRAIGHT * px):
         return []
     return [(centre, float(a), float(b))]

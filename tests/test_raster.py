@@ -408,6 +408,22 @@ def test_faint_dashes_continue_a_rule_found_on_their_line_only():
     assert [(round(s.y0 / PT), round(s.x0 / PT)) for s in found if s.horizontal] == [(300, 150)]
 
 
+def test_a_speck_in_a_merged_cell_does_not_join_the_rules_either_side_of_it():
+    # Row rules found either side of a merged cell, at one height, 200 px apart.
+    known = [Segment(150 * PT, 300 * PT, 600 * PT, 300 * PT), Segment(800 * PT, 300 * PT, 1230 * PT, 300 * PT)]
+    img = np.full(SIZE, 255, np.uint8)
+    img[299:301, 700:706] = 0  # a speck of the paper on their line
+
+    def joined(image: np.ndarray) -> bool:
+        found = lines.dotted_rules(raster.PageImage(image, DPI), [], known)
+        return any(s.horizontal and s.x0 <= 600 * PT and s.x1 >= 800 * PT for s in found)
+
+    assert not joined(img)
+    # Dashes all along the gap are the rule worn there.
+    dotted_line(img, 300, 600, 800, np.random.default_rng(2))
+    assert joined(img)
+
+
 def test_dashes_read_as_text_beside_a_cell_do_not_hide_the_rule():
     rng = np.random.default_rng(3)
     img = np.full(SIZE, 255, np.uint8)
