@@ -117,7 +117,7 @@ def append_part(logical: Table, part: Table) -> None:
     if skip >= part.nrows:
         return
     # An empty first row is the bottom edge of a row cut by the break: nothing to add.
-    split = not any(grid[skip]) or is_split_row(logical, grid, skip, group_of)
+    split = not any(grid[skip]) or is_split_row(logical, grid, skip, group_of, cells)
     offset = logical.nrows - skip - (1 if split else 0)
     for cell in cells:
         if cell.row + cell.rowspan <= skip:
@@ -187,13 +187,16 @@ def _same_heading(a: str, b: str, least: float = HEADING_SIMILARITY) -> bool:
     return a == b or (bool(a) and bool(b) and Levenshtein.normalized_similarity(a, b) >= least)
 
 
-def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: list[int]) -> bool:
-    """Is grid row `first` the rest of the logical table's last row, cut by the page break?
+def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: list[int],
+                 cells: list[Cell]) -> bool:
+    """Is grid row `first` (of the part whose `cells` these are) the rest of the logical
+    table's last row, cut by the page break?
 
     It is when one half lacks a column that rows normally fill (a slot covered by a
-    merged cell with text counts as filled) while the other half has it, and the second
-    half repeats no amount where the first half already has text: amounts do not wrap.
-    Columns are taken in groups, `group_of[column]`, the columns both halves rule.
+    merged cell with text counts as filled, and on the new page one spanning rows, whose
+    text the page before holds) while the other half has it, and the second half repeats
+    no amount where the first half already has text: amounts do not wrap. Columns are
+    taken in groups, `group_of[column]`, the columns both halves rule.
     """
     last = logical.nrows - 1
     covered = [[False] * logical.ncols for _ in range(logical.nrows)]
@@ -206,7 +209,9 @@ def is_split_row(logical: Table, grid: list[list[str]], first: int, group_of: li
         return {group_of[c] for c, filled in enumerate(row) if filled}
 
     top = groups(covered[last])
-    rest = groups(grid[first])
+    spanning = {c for cell in cells if cell.rowspan > 1 and cell.row <= first < cell.row + cell.rowspan
+                for c in range(cell.col, cell.col + cell.colspan)}
+    rest = groups([bool(text) or c in spanning for c, text in enumerate(grid[first])])
     if not top or not rest or top == rest:
         return False
     others = [groups(row) for row in covered[:last] + grid[first + 1:]]

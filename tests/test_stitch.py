@@ -94,3 +94,23 @@ def test_a_header_with_no_rule_under_it_is_taken_out_of_the_first_row_it_opens()
     assert stitched(["司法鉴定", "鉴定人培训", "15"]) == [header, ["普法经费", "开展法治宣传", "600"],
                                                           ["司法鉴定", "鉴定人培训", "15"],
                                                           ["依法治市", "推进落实", "199"]]
+
+
+def test_a_merged_cell_running_on_over_the_page_break_does_not_make_the_next_row_a_cut_one():
+    # The first column holds one merged cell down both pages, its text on the first page only.
+    def page(number: int, texts: list[list[str]], header: bool) -> Page:
+        col_x = [50, 150, 250, 350]
+        rows = [TOP + ROW * r for r in range(len(texts) + 1)]
+        full = {rows[0], rows[-1]} | ({rows[1]} if header else set())
+        segments = [Segment(col_x[0] if y in full else col_x[1], y, col_x[-1], y) for y in rows]
+        segments += [Segment(x, rows[0], x, rows[-1]) for x in col_x]
+        chars = [Char(ch, (col_x[c] + 5 + 10 * i, rows[r] + 10, col_x[c] + 15 + 10 * i, rows[r] + 20))
+                 for r, row in enumerate(texts) for c, text in enumerate(row) for i, ch in enumerate(text)]
+        result = Page(number, 600, 800, chars=chars, segments=segments)
+        result.tables = tables.find_tables(result)
+        return result
+
+    first = [["项目", "名称", "说明"], ["类", "一", "甲"], ["", "二", "乙"], ["", "三", "丙"], ["", "四", "丁"]]
+    second = [["", "五", "戊"], ["", "六", "己"]]
+    (table,) = stitch.stitch([page(1, first, True), page(2, second, False)])
+    assert table.grid() == first + second
