@@ -10,9 +10,11 @@ columns as its table.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from .lexicon import is_han
 from .model import BBox, Cell, Char, Page, Segment, Table
 from .textjoin import NO_LINE_START, cell_text, group_lines, line_text, tidy_ocr_text
 
@@ -32,6 +34,9 @@ CROSSED_SHARE = 0.25  # of the rows with text beside a gutter, the most that may
 # ROW_PADDING taller than the usual gap between lines where lines sit closer than that.
 ROW_GAP = 0.6
 ROW_PADDING = 0.4
+# A gap between a cell's lines this many times the usual gap between wrapped lines, in two
+# cells side by side at one height, is a row rule a scan wore away.
+WORN_ROW_GAP = 1.75
 LINES_APART = 0.45  # glyph sizes: wrapped lines of a cell sit closer; texts of two cells farther
 # A scanned page whose rules all wore away: a text line of at least BLOCK_RUNS runs of text
 # (parted by RUN_GAP glyph sizes) opens a table set in columns, which runs down to a gap
@@ -43,6 +48,7 @@ BLOCK_GAP = 3.0
 BLOCK_LINES = 4
 RULED_SHARE = 0.5
 CLOSING_MARKS = set(NO_LINE_START + "》”")
+RULE_LOOKALIKES = set("|!！'‘’“”")  # what OCR reads into a piece of a vertical rule
 OPENING_MARKS = set("（【「『《“")
 
 
@@ -337,6 +343,11 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
             gutters = [x for x in gutters if _rows_apart(chars, row_y, col_x, x) >= 2]
         col_x = cluster(col_x + hints + gutters)
         unruled_hints = [x for x in hints if not _near(x, [s.x0 for s in inner_v])]
+    worn: list[Segment] = []
+    if source != "text-layer" and inner_h and inner_v:
+        worn = worn_row_rules(chars, row_y, col_x, region.v)
+        row_y = cluster(row_y + [s.y0 for s in worn])
+    row_rules = region.h + worn
     text_breaks: list[float] = []
     if not inner_h or not inner_v:
         # Without interior row rules, rows come from text gaps; without column rules, the row
@@ -370,15 +381,21 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
             return False
         return ruled_rows[r] or r in caption_rows or spans_at[r][c]
 
+    def ruled_below(r: int, c: int) -> bool:
+        return r + 1 >= nrows or covered(row_rules, row_y[r + 1], col_x[c], col_x[c + 1], False) > 0.5
+
     def joined_down(r: int, c: int) -> bool:
-        y = row_y[r + 1]
         # Rows from text gaps never merge, nor do those of rules worn to remnants.
-        if not inner_h or text_breaks:
+        if not inner_h or text_breaks or ruled_below(r, c):
             return False
-        if covered(region.h, y, col_x[c], col_x[c + 1], False) > 0.5:
-            return False
-        # A scanned rule lost its piece between two cells' texts.
-        return source == "text-layer" or not _lines_apart(chars, row_y, r, col_x[c], col_x[c + 1])
+        if source == "text-layer":
+            return True
+        # A scanned rule lost its piece between two cells' texts: judged over the slots the
+        # rules left standing in the column would join, as a worn rule may have an empty slot
+        # on either side of it.
+        top = next(k for k in range(r, -1, -1) if k == 0 or ruled_below(k - 1, c))
+        bottom = next(k for k in range(r + 1, nrows) if ruled_below(k, c))
+        return not _lines_apart(chars, row_y[top], row_y[r + 1], row_y[bottom + 1], col_x[c], col_x[c + 1])
 
     spans = merge_slots(nrows, ncols, joined_right, joined_down)
     slot_chars: dict[tuple[int, int], list[Char]] = {}
@@ -586,7 +603,7 @@ def _runs_across(line: list[Char], x: float) -> bool:
     ink = [_ink_span(ch) for ch in line]
     if any(a0 < x - 1 < x + 1 < a1 for a0, a1 in ink):
         return True
-    return any(a1 <= x <= b0 and b0 - a1 < 0.5 * min(a.size, a.bbox[2] - a.bbox[0])
+    return any(a1 - 1 <= x <= b0 + 1 and b0 - a1 < 0.5 * min(a.size, a.bbox[2] - a.bbox[0])
                for a, (_, a1), (b0, _) in zip(line, ink, ink[1:], strict=False))
 
 
@@ -602,22 +619,30 @@ def _ink_span(ch: Char) -> tuple[float, float]:
 
 def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) -> bool:
     """Do columns c and c + 1 both hold text between y0 and y1, with a gap wider than a space
-    wherever a line reaches across their boundary? Lines of a merged cell run on."""
+    wherever a line reaches across their boundary? Lines of a merged cell run on. Thin marks
+    standing on two boundaries of one line (“ and ” on a cell's sides) are what OCR read into
+    the remnants of the rules there."""
     x = col_x[c + 1]
-    inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]]
+    marks = [ch for ch in chars if y0 < ch.cy < y1 and ch.text in RULE_LOOKALIKES
+             and any(ch.bbox[0] <= b <= ch.bbox[2] for b in col_x[1:-1])]
+    remnants = [m for m in marks if any(abs(m.cy - n.cy) < 0.5 * m.size for n in marks if n is not m)]
+    inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]
+              and not any(ch is m for m in remnants)]
     left = [ch for ch in inside if ch.cx < x]
     right = [ch for ch in inside if ch.cx >= x]
     if not left or not right or any(ch.bbox[0] < x - 1 < x + 1 < ch.bbox[2] for ch in inside):
         return False
-    return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < CELLS_APART * a.size
+    han = sorted(ch.bbox[2] - ch.bbox[0] for ch in inside if is_han(ch.text))
+    width = han[len(han) // 2] if han else None  # OCR's line boxes make a glyph's size uneven
+    return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < CELLS_APART * (width or a.size)
                    for a in left for b in right)
 
 
-def _lines_apart(chars: list[Char], row_y: list[float], r: int, x0: float, x1: float) -> bool:
-    """Do rows r and r + 1 both hold text between x0 and x1, with a gap wider than between
-    wrapped lines at their boundary? Lines of a merged cell run on at their usual pitch."""
-    y = row_y[r + 1]
-    inside = [ch for ch in chars if x0 <= ch.cx < x1 and row_y[r] < ch.cy < row_y[r + 2]]
+def _lines_apart(chars: list[Char], top: float, y: float, bottom: float, x0: float, x1: float) -> bool:
+    """Is there text between x0 and x1 both above y (up to `top`) and below it (down to
+    `bottom`), with a gap wider than between wrapped lines? Lines of a merged cell run on at
+    their usual pitch."""
+    inside = [ch for ch in chars if x0 <= ch.cx < x1 and top < ch.cy < bottom]
     above = [ch for ch in inside if ch.cy < y]
     below = [ch for ch in inside if ch.cy >= y]
     if not above or not below:
@@ -654,6 +679,45 @@ def _free_at(chars: list[Char], row_y: list[float], x: float) -> bool:
     had is kept unless most rows run across it: an OCR line box may run over two cells."""
     bands = {_index(row_y, c.cy) for c in chars if c.bbox[0] < x < c.bbox[2]}
     return len(bands) <= (len(row_y) - 1) // 3
+
+
+def worn_row_rules(chars: list[Char], row_y: list[float], col_x: list[float],
+                   col_rules: list[Segment]) -> list[Segment]:
+    """Row rules a scan wore away between ruled rows: where two cells side by side both leave
+    a gap between their lines WORN_ROW_GAP times the usual one between wrapped lines, at one
+    height. Returned as rules across the cells that show the gap."""
+    nrows, ncols = len(row_y) - 1, len(col_x) - 1
+    lines_in = {(r, c): group_lines([ch for ch in chars if col_x[c] <= ch.cx < col_x[c + 1]
+                                     and row_y[r] <= ch.cy < row_y[r + 1]])
+                for r in range(nrows) for c in range(ncols)}
+    gaps = [_gap(a, b) for lines in lines_in.values() for a, b in zip(lines, lines[1:], strict=False)]
+    if not gaps:
+        return []
+    least = max(WORN_ROW_GAP * statistics.median(gaps), ROW_PADDING * _median_size(chars))
+    out = []
+    for r in range(nrows):
+        wide = sorted((max(ch.bbox[3] for ch in above), min(ch.bbox[1] for ch in below), c)
+                      for c in range(ncols)
+                      for above, below in zip(lines_in[r, c], lines_in[r, c][1:], strict=False)
+                      if _gap(above, below) >= least)
+        while wide:
+            at_height = [g for g in wide if g[0] < wide[0][1] and wide[0][0] < g[1]]
+            wide = [g for g in wide if g not in at_height]
+            top, bottom = max(g[0] for g in at_height), min(g[1] for g in at_height)
+            cols = sorted(g[2] for g in at_height)
+            y0, y1 = row_y[r], row_y[r + 1]
+            cells = 1 + sum(any(_parts(chars, col_rules, col_x, k, y0, y1) for k in range(a, b))
+                            for a, b in zip(cols, cols[1:], strict=False))
+            if cells >= 2 and top < bottom:
+                out += [Segment(col_x[c], (top + bottom) / 2, col_x[c + 1], (top + bottom) / 2) for c in cols]
+    return out
+
+
+def _parts(chars: list[Char], col_rules: list[Segment], col_x: list[float], c: int,
+           y0: float, y1: float) -> bool:
+    """Does the boundary between columns c and c + 1 part two cells between y0 and y1: drawn,
+    or with the texts on either side apart?"""
+    return covered(col_rules, col_x[c + 1], y0, y1, True) > 0.5 or _apart(chars, col_x, c, y0, y1)
 
 
 def text_row_breaks(chars: list[Char], rules: list[float]) -> list[float]:

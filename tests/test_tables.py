@@ -258,3 +258,80 @@ def test_a_scanned_page_whose_rules_all_wore_away_holds_the_text_block_set_in_co
     assert "项目支出绩效目标表" in table.text_above and "第1页" in table.text_below
     # A text layer's table is its rules: none here.
     assert tables.find_tables(replace(page, source="text-layer")) == []
+
+
+def test_a_row_rule_a_scan_wore_away_across_the_table_comes_from_the_gap_between_the_rows():
+    # Between the rules at 130 and 190 lie two rows whose rule is gone in every column: their
+    # lines stand a cell's padding apart, much wider than the wrapped lines of a cell.
+    rows = [100.0, 130.0, 190.0, 230.0]
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in rows]
+    segments += [Segment(x, rows[0], x, rows[-1]) for x in COLS]
+    chars = (chars_at("项目", 55, 110) + chars_at("指标名称的全", 155, 103) + chars_at("称", 155, 115)
+             + chars_at("值", 255, 110) + chars_at("甲", 55, 134) + chars_at("数量", 155, 134)
+             + chars_at("3个", 255, 134) + chars_at("质量", 155, 163) + chars_at("优", 255, 163)
+             + chars_at("乙", 55, 200) + chars_at("时效", 155, 194) + chars_at("指标", 155, 206)
+             + chars_at("及时", 255, 194) + chars_at("完成", 255, 206))
+    scan = Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert table.grid() == [["项目", "指标名称的全称", "值"], ["甲", "数量", "3个"], ["", "质量", "优"],
+                            ["乙", "时效指标", "及时完成"]]
+    assert table.cell_at(1, 0).rowspan == 2  # the first column's cell runs on over the lost rule
+    # One cell's paragraphs set apart are no rows: no cell beside it parts there.
+    one_cell = [c for c in chars if not (COLS[2] < c.cx and 130 < c.cy < 190)] + chars_at("3个", 255, 147)
+    (table,) = tables.find_tables(replace(scan, chars=one_cell))
+    assert table.nrows == 3
+    # A text layer's rules are exact.
+    (table,) = tables.find_tables(replace(scan, source="text-layer"))
+    assert table.nrows == 3
+
+
+def test_a_merged_cell_does_not_swallow_the_text_of_the_next_cell_across_a_worn_rule():
+    # The first column's tall cell spans rows 1 and 2; the rule closing it under row 2 is worn
+    # away in that column, where row 3 holds a cell of its own.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in (ROWS[0], ROWS[1], ROWS[-1])]
+    segments += [Segment(COLS[1], y, COLS[-1], y) for y in ROWS[2:4]]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS]
+    texts = [["项目", "名称", "值"], ["年度任务", "一", "1"], ["", "二", "2"], ["总体目标", "三", "3"]]
+    scan = Page(1, 600, 800, chars=grid_chars(texts), segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert table.grid() == texts
+
+
+def test_cells_apart_are_judged_by_the_width_of_their_glyphs_not_the_height_of_the_line_boxes():
+    # OCR's line boxes are taller than the glyphs are wide: two cells' texts 8 pt apart, with the
+    # rule between them lost in one row, are apart though the gap is well under a box's height.
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS]
+    segments = [s for s in segments if not (s.x0 == COLS[2] and not s.horizontal)]
+    segments += [Segment(COLS[2], y0, COLS[2], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    texts = [["项目", "名称", "值"], ["甲", "", ""], ["乙", "六七八", "2"], ["丙", "九", "3"]]
+    tall = [Char(ch, (x, ROWS[1] + 8, x + 9, ROWS[1] + 22), 14.0)
+            for ch, x in zip("一二三四五六七八九正文", [*range(157, 238, 10), 254, 264])]
+    scan = Page(1, 600, 800, chars=grid_chars(texts) + tall, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert table.grid()[1] == ["甲", "一二三四五六七八九", "正文"]
+
+
+def test_quote_marks_read_into_the_worn_rules_either_side_of_a_cell_do_not_join_it_to_its_neighbours():
+    # Two column rules are worn away in row 1, where OCR read their remnants as “ and ”.
+    cols = [*COLS, 450.0]
+    segments = [Segment(cols[0], y, cols[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (cols[0], cols[3], cols[4])]
+    segments += [Segment(x, y0, x, y1) for x in cols[1:3] for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    texts = [["项目", "名称", "值", "说明"], ["", "", "", "甲"], ["乙", "六七八", "2", "乙"], ["丙", "九", "3", "丙"]]
+    line = chars_at("成本指标", 106, ROWS[1] + 10) + chars_at("社工服务费", 156, ROWS[1] + 10)
+    line += chars_at("10.5", 256, ROWS[1] + 10)
+    line += [Char("“", (147, ROWS[1] + 10, 153, ROWS[1] + 20)), Char("”", (246, ROWS[1] + 10, 252, ROWS[1] + 20))]
+    scan = Page(1, 600, 800, chars=grid_chars(texts) + line, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert [text.strip("“”") for text in table.grid()[1]] == ["成本指标", "社工服务费", "10.5", "甲"]
+    # One quote mark on a boundary is part of the text that runs across it.
+    quoted = [c for c in scan.chars if c.text != "”"]
+    (table,) = tables.find_tables(replace(scan, chars=quoted))
+    assert table.grid()[1][0].startswith("成本指标“社工")
+
+
+def test_glyphs_set_close_run_across_a_boundary_just_inside_one_of_their_boxes():
+    line = [Char("管", (151.4, 591.0, 162.0, 602.3), 11.2), Char("理", (162.0, 591.0, 172.3, 602.3), 11.2)]
+    assert tables.text_spans(line, 162.6, 585, 649)
+    assert tables.text_spans(line, 161.5, 585, 649)
