@@ -38,6 +38,7 @@ ROW_PADDING = 0.4
 # cells side by side at one height, is a row rule a scan wore away.
 WORN_ROW_GAP = 1.75
 LINES_APART = 0.45  # glyph sizes: wrapped lines of a cell sit closer; texts of two cells farther
+CENTRED = 0.5  # glyph sizes: a line's middle this close to its column's is set in the middle
 # A scanned page whose rules all wore away: a text line of at least BLOCK_RUNS runs of text
 # (parted by RUN_GAP glyph sizes) opens a table set in columns, which runs down to a gap
 # of BLOCK_GAP glyph sizes between lines and holds at least BLOCK_LINES lines. It stands
@@ -374,10 +375,12 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         x, y0, y1 = col_x[c + 1], row_y[r], row_y[r + 1]
         if covered(region.v, x, y0, y1, True) > 0.5:
             return False
-        # A scanned rule lost its piece between two cells' texts, or where the previous page had it.
+        # A scanned rule lost its piece between two cells' texts, or where the previous page had
+        # it, or beside a cell's text set in the middle of its own column.
         if ruled_rows[r] and source != "text-layer" and (
                 _apart(chars, col_x, c, y0, y1)
-                or (_near(x, unruled_hints) and _cell_starts_at(chars, x, y0, y1))):
+                or (_near(x, unruled_hints) and _cell_starts_at(chars, x, y0, y1))
+                or _centred_alone(chars, region.v, col_x, c, y0, y1)):
             return False
         return ruled_rows[r] or r in caption_rows or spans_at[r][c]
 
@@ -636,6 +639,34 @@ def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) 
     width = han[len(han) // 2] if han else None  # OCR's line boxes make a glyph's size uneven
     return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < CELLS_APART * (width or a.size)
                    for a in left for b in right)
+
+
+def _centred_alone(chars: list[Char], col_rules: list[Segment], col_x: list[float], c: int,
+                   y0: float, y1: float) -> bool:
+    """Does only one of columns c and c + 1 hold text between y0 and y1, each line of it inside
+    that column and set in its middle, far nearer its middle than the middle of the two together
+    (where a cell merged over both would set it)? Its column's other side must be closed, by a
+    rule or by text: a heading set over three columns stands in the middle of the middle one."""
+    inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]]
+    own = {c + (ch.cx >= col_x[c + 1]) for ch in inside}
+    if len(own) != 1:
+        return False
+    k = own.pop()
+    far = k + 1 if k > c else k - 1  # the column beyond k, away from the boundary
+    if 0 <= far < len(col_x) - 1 and not (
+            covered(col_rules, col_x[max(k, far)], y0, y1, True) > 0.5
+            or any(y0 < ch.cy < y1 and col_x[far] <= ch.cx < col_x[far + 1] for ch in chars)):
+        return False
+    middle, both = (col_x[k] + col_x[k + 1]) / 2, (col_x[c] + col_x[c + 2]) / 2
+    for line in group_lines(inside):
+        start, end = line[0].bbox[0], line[-1].bbox[2]
+        centre, size = (start + end) / 2, line[0].size
+        runs_on = any(abs(ch.cy - line[0].cy) < 0.5 * size and ch not in line
+                      and -1 < max(ch.bbox[0] - end, start - ch.bbox[2]) < CELLS_APART * size for ch in chars)
+        if (runs_on or start < col_x[k] or end > col_x[k + 1] or abs(centre - middle) > CENTRED * size
+                or 2 * abs(centre - middle) > abs(centre - both)):
+            return False
+    return True
 
 
 def _lines_apart(chars: list[Char], top: float, y: float, bottom: float, x0: float, x1: float) -> bool:

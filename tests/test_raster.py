@@ -410,7 +410,8 @@ def test_faint_dashes_continue_a_rule_found_on_their_line_only():
 
 def test_a_speck_in_a_merged_cell_does_not_join_the_rules_either_side_of_it():
     # Row rules found either side of a merged cell, at one height, 200 px apart.
-    known = [Segment(150 * PT, 300 * PT, 600 * PT, 300 * PT), Segment(800 * PT, 300 * PT, 1230 * PT, 300 * PT)]
+    known = [Segment(150 * PT, 300 * PT, 600 * PT, 300 * PT),
+             Segment(800 * PT, 300 * PT, 1230 * PT, 300 * PT)]
     img = np.full(SIZE, 255, np.uint8)
     img[299:301, 700:706] = 0  # a speck of the paper on their line
 

@@ -110,7 +110,8 @@ def test_a_merged_cell_running_on_over_the_page_break_does_not_make_the_next_row
         result.tables = tables.find_tables(result)
         return result
 
-    first = [["项目", "名称", "说明"], ["类", "一", "甲"], ["", "二", "乙"], ["", "三", "丙"], ["", "四", "丁"]]
+    first = [["项目", "名称", "说明"], ["类", "一", "甲"], ["", "二", "乙"], ["", "三", "丙"],
+             ["", "四", "丁"]]
     second = [["", "五", "戊"], ["", "六", "己"]]
     (table,) = stitch.stitch([page(1, first, True), page(2, second, False)])
     assert table.grid() == first + second

@@ -306,7 +306,7 @@ def test_cells_apart_are_judged_by_the_width_of_their_glyphs_not_the_height_of_t
     segments += [Segment(COLS[2], y0, COLS[2], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
     texts = [["项目", "名称", "值"], ["甲", "", ""], ["乙", "六七八", "2"], ["丙", "九", "3"]]
     tall = [Char(ch, (x, ROWS[1] + 8, x + 9, ROWS[1] + 22), 14.0)
-            for ch, x in zip("一二三四五六七八九正文", [*range(157, 238, 10), 254, 264])]
+            for ch, x in zip("一二三四五六七八九正文", [*range(157, 238, 10), 254, 264], strict=True)]
     scan = Page(1, 600, 800, chars=grid_chars(texts) + tall, segments=segments, source="ocr:rapidocr")
     (table,) = tables.find_tables(scan)
     assert table.grid()[1] == ["甲", "一二三四五六七八九", "正文"]
@@ -317,11 +317,14 @@ def test_quote_marks_read_into_the_worn_rules_either_side_of_a_cell_do_not_join_
     cols = [*COLS, 450.0]
     segments = [Segment(cols[0], y, cols[-1], y) for y in ROWS]
     segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (cols[0], cols[3], cols[4])]
-    segments += [Segment(x, y0, x, y1) for x in cols[1:3] for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
-    texts = [["项目", "名称", "值", "说明"], ["", "", "", "甲"], ["乙", "六七八", "2", "乙"], ["丙", "九", "3", "丙"]]
+    segments += [Segment(x, y0, x, y1) for x in cols[1:3]
+                 for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    texts = [["项目", "名称", "值", "说明"], ["", "", "", "甲"], ["乙", "六七八", "2", "乙"],
+             ["丙", "九", "3", "丙"]]
     line = chars_at("成本指标", 106, ROWS[1] + 10) + chars_at("社工服务费", 156, ROWS[1] + 10)
     line += chars_at("10.5", 256, ROWS[1] + 10)
-    line += [Char("“", (147, ROWS[1] + 10, 153, ROWS[1] + 20)), Char("”", (246, ROWS[1] + 10, 252, ROWS[1] + 20))]
+    line += [Char("“", (147, ROWS[1] + 10, 153, ROWS[1] + 20)),
+             Char("”", (246, ROWS[1] + 10, 252, ROWS[1] + 20))]
     scan = Page(1, 600, 800, chars=grid_chars(texts) + line, segments=segments, source="ocr:rapidocr")
     (table,) = tables.find_tables(scan)
     assert [text.strip("“”") for text in table.grid()[1]] == ["成本指标", "社工服务费", "10.5", "甲"]
@@ -335,3 +338,22 @@ def test_glyphs_set_close_run_across_a_boundary_just_inside_one_of_their_boxes()
     line = [Char("管", (151.4, 591.0, 162.0, 602.3), 11.2), Char("理", (162.0, 591.0, 172.3, 602.3), 11.2)]
     assert tables.text_spans(line, 162.6, 585, 649)
     assert tables.text_spans(line, 161.5, 585, 649)
+
+
+def test_a_text_set_in_the_middle_of_its_own_column_keeps_to_it_where_the_rule_beside_it_wore_away():
+    cols = [*COLS, 450.0]
+    segments = [Segment(cols[0], y, cols[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in cols if x != cols[2]]
+    segments += [Segment(cols[2], y0, cols[2], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    texts = [["项目", "一级", "二级", "说明"], ["", "", "", "宪法宣传"], ["乙", "丙", "丁", "戊"],
+             ["己", "庚", "辛", "壬"]]
+    chars = grid_chars(texts) + chars_at("时效", 290, ROWS[1] + 10)  # the middle of column 2 is at 300
+    scan = Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
+    (table,) = tables.find_tables(scan)
+    assert table.grid()[1] == ["", "", "时效", "宪法宣传"]
+    # With neither text nor a rule beyond it, it may be a heading set over three columns.
+    lone = [c for c in chars if not (c.cx > cols[3] and ROWS[1] < c.cy < ROWS[2])]
+    open_row = [s for s in segments if s.x0 != cols[3]]
+    open_row += [Segment(cols[3], y0, cols[3], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    (table,) = tables.find_tables(replace(scan, chars=lone, segments=open_row))
+    assert table.grid()[1] == ["", "时效", "", ""]
