@@ -439,18 +439,24 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
     middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
     pieces put back; an unsure piece with no ink under it (a guess at the gap between two
     cells' texts) dropped; a dot ("." or "·") between Han characters, on a scan mostly what is
-    left of a Chinese mark, read as the mark its shape says, by default the commonest, ，."""
+    left of a Chinese mark, read as the mark its shape says, by default the commonest, ，; one
+    before the number of a list's next item ("记录.2、") as the 。 that ends the item before."""
     width = _han_width(pieces)
     gap = INNER_GAP * width if width is not None else np.inf
 
     def between_han(i: int) -> bool:
         return 0 < i < len(pieces) - 1 and is_han(pieces[i - 1][0]) and is_han(pieces[i + 1][0])
 
+    def before_item(i: int) -> bool:
+        """Is piece i between a Han character (or %) and the number of a list's next item?"""
+        return (0 < i < len(pieces) - 2 and (is_han(pieces[i - 1][0]) or pieces[i - 1][0] == "%")
+                and pieces[i + 1][0].isdigit() and pieces[i + 2][0] in "、.")
+
     def doubtful(i: int) -> bool:
         text, start, _, confidence = pieces[i]
         return (text in SHAPE_JUDGED or confidence < MIN_LINE_SCORE
                 or (text in COLONS + COMMAS and confidence < SURE_MARK)
-                or (text in ".·" and between_han(i))
+                or (text in ".·" and (between_han(i) or before_item(i)))
                 or (i > 0 and start - pieces[i - 1][2] >= gap))
 
     if not any(doubtful(i) for i in range(len(pieces))):
@@ -463,6 +469,10 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
             if skipped:
                 mark, mark_x0, mark_x1 = skipped
                 judged.append((mark, x0 + mark_x0, x0 + mark_x1, SHAPE_CONFIDENCE))
+        if text in ".·" and before_item(i):
+            # A sentence ends before the next item's number; its 。 often leaves a faint dot.
+            judged.append(("。", start, end, min(confidence, USAGE_CONFIDENCE)))
+            continue
         if confidence < MIN_LINE_SCORE and not line.blobs_near(start - x0, end - x0):
             continue
         shape = None

@@ -183,3 +183,16 @@ def test_a_dot_between_han_characters_is_read_as_a_comma(dot):
 ])
 def test_a_full_stop_read_by_its_shape_or_beside_figures(places, read, judged):
     assert ocr._judged_by_shape(set_line(*places), pieces_at(*read), 0)[1][0] == judged
+
+
+def test_a_dot_read_where_no_ink_is_left_before_the_number_of_the_next_item_is_a_full_stop():
+    # Binarization left nothing of the 。 ending "记录" before "2、": the recogniser still read a dot.
+    grey = set_line(("记录", 0), ("2", 3), ("、", 3.5), ("产", 4.5))
+    read = [(text, start, end, 0.45) for text, start, end, _ in pieces_at(
+        ("记", 0, 1), ("录", 1, 2), (".", 2.2, 2.6), ("2", 3, 3.5), ("、", 3.5, 4.5), ("产", 4.5, 5.5))]
+    judged = ocr._judged_by_shape(grey, read, 0)
+    assert "".join(text for text, *_ in judged) == "记录。2、产"
+    assert judged[2][3] < checks.LOW_CONFIDENCE  # chosen by usage alone: flagged
+    # After a figure it is no full stop.
+    figures = [read[0], ("1", *read[1][1:]), *read[2:]]
+    assert "。" not in "".join(text for text, *_ in ocr._judged_by_shape(grey, figures, 0))
