@@ -77,6 +77,8 @@ ONE_READINGS = frozenset("-－—_~·.。'\"‘’“”")
 SKIPPED_INK = 0.6
 # Look-alike marks read less surely than this are judged by their shape.
 COLONS = "：；:;"
+LABEL_LENGTH = 5
+SEGMENT_MARKS = "，,、。；;：:"
 COMMAS = "，、,"
 SURE_MARK = 0.9
 # A Han character read in a box this much narrower than the line's typical one, set apart
@@ -478,6 +480,9 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
         shape = None
         if text in COLONS and confidence < SURE_MARK:
             shape = glyphs.colon_form(line, start - x0, end - x0)
+            if shape != "：" and _after_label(pieces, i):
+                judged.append(("：", start, end, min(confidence, USAGE_CONFIDENCE)))
+                continue
         elif text in COMMAS and confidence < SURE_MARK:
             shape = glyphs.comma_form(line, start - x0, end - x0)
         elif text in glyphs.BARRED:
@@ -498,6 +503,16 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
         judged.append((shape, start, end, max(confidence, SHAPE_CONFIDENCE)) if shape else
                       (text, start, end, confidence))
     return judged
+
+
+def _after_label(pieces: list[Piece], i: int) -> bool:
+    """Does piece i follow a label, at most LABEL_LENGTH characters after the mark or item
+    number before it in the line ("，年度指标值", "2、产出指标")? A ： follows a label; a ；
+    ends a clause, most often a longer one."""
+    for k in range(i - 1, max(-1, i - LABEL_LENGTH - 2), -1):
+        if pieces[k][0] in SEGMENT_MARKS:
+            return k < i - 1
+    return False
 
 
 def _without_overlaps(lines: list[list[Char]]) -> list[Char]:

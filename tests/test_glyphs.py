@@ -196,3 +196,16 @@ def test_a_dot_read_where_no_ink_is_left_before_the_number_of_the_next_item_is_a
     # After a figure it is no full stop.
     figures = [read[0], ("1", *read[1][1:]), *read[2:]]
     assert "。" not in "".join(text for text, *_ in ocr._judged_by_shape(grey, figures, 0))
+
+
+def test_an_unsure_semicolon_after_a_label_is_a_colon():
+    # Binarization gave the lower dot of a ： a tail: it reads as ； after "，年度指标值".
+    grey = set_line(("，", 0), ("年度指标值", 1), ("；", 6), ("每月", 7))
+    read = pieces_at(("，", 0, 1), *((ch, 1 + k, 2 + k) for k, ch in enumerate("年度指标值")), ("；", 6, 7),
+                     ("每", 7, 8), ("月", 8, 9))
+    judged = ocr._judged_by_shape(grey, read, 0)
+    assert judged[6][0] == "：" and judged[6][3] < checks.LOW_CONFIDENCE
+    # After a clause it stays a ；.
+    clause = pieces_at(("，", 0, 1), *((ch, 1 + k, 2 + k) for k, ch in enumerate("加强工作督导")),
+                       ("；", 7, 8))
+    assert ocr._judged_by_shape(set_line(("，", 0), ("加强工作督导", 1), ("；", 7)), clause, 0)[7][0] == "；"
