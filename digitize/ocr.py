@@ -485,6 +485,9 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
                 continue
         elif text in COMMAS and confidence < SURE_MARK:
             shape = glyphs.comma_form(line, start - x0, end - x0)
+            if (shape or text) == "、" and _before_label(pieces, i):
+                judged.append(("，", start, end, min(confidence, USAGE_CONFIDENCE)))
+                continue
         elif text in glyphs.BARRED:
             shape = glyphs.comparison_sign(line, text, start - x0, end - x0)
             shape = None if shape == text else shape  # a plain sign may still have lost its bar
@@ -512,6 +515,17 @@ def _after_label(pieces: list[Piece], i: int) -> bool:
     for k in range(i - 1, max(-1, i - LABEL_LENGTH - 2), -1):
         if pieces[k][0] in SEGMENT_MARKS:
             return k < i - 1
+    return False
+
+
+def _before_label(pieces: list[Piece], i: int) -> bool:
+    """Does a label and its ： follow piece i, after a Han character ("满足率、年度指标值：")?
+    A 、 parts the items of a list, not a label from the clause before it."""
+    if i == 0 or not is_han(pieces[i - 1][0]):
+        return False
+    for k in range(i + 1, min(len(pieces), i + LABEL_LENGTH + 2)):
+        if pieces[k][0] in SEGMENT_MARKS:
+            return k > i + 1 and pieces[k][0] in COLONS
     return False
 
 

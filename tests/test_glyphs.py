@@ -209,3 +209,18 @@ def test_an_unsure_semicolon_after_a_label_is_a_colon():
     clause = pieces_at(("，", 0, 1), *((ch, 1 + k, 2 + k) for k, ch in enumerate("加强工作督导")),
                        ("；", 7, 8))
     assert ocr._judged_by_shape(set_line(("，", 0), ("加强工作督导", 1), ("；", 7)), clause, 0)[7][0] == "；"
+
+
+def test_an_unsure_enumeration_comma_before_a_label_is_a_comma():
+    grey = set_line(("满足率", 0), ("、", 3), ("年度指标值", 4), ("：", 9))
+    read = pieces_at(*((ch, k, k + 1) for k, ch in enumerate("满足率")), ("、", 3, 4),
+                     *((ch, 4 + k, 5 + k) for k, ch in enumerate("年度指标值")), ("：", 9, 10))
+    judged = ocr._judged_by_shape(grey, read, 0)
+    assert judged[3][0] == "，" and judged[3][3] < checks.LOW_CONFIDENCE
+    # Between the items of a list it stays a 、, and so does the mark after an item's number.
+    items = set_line(("宪法", 0), ("、", 2), ("民法典", 3), ("，", 6))
+    listed = pieces_at(*((ch, k, k + 1) for k, ch in enumerate("宪法、民法典，")))
+    assert ocr._judged_by_shape(items, listed, 0)[2][0] == "、"
+    numbered = set_line(("1", 0), ("、", 0.5), ("产出", 1.5), ("：", 3.5))
+    read = pieces_at(("1", 0, 0.5), ("、", 0.5, 1.5), ("产", 1.5, 2.5), ("出", 2.5, 3.5), ("：", 3.5, 4.5))
+    assert ocr._judged_by_shape(numbered, read, 0)[1][0] == "、"
