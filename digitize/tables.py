@@ -27,6 +27,7 @@ SIDE_WEAR = 30.0  # points a side rule standing alone may fall short of the top 
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
 HINT_REACH = 0.03  # share of the table's width: a text gutter this close to a hinted boundary is it
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
+TIGHT = 0.25  # glyph sizes: an unsure glyph this close to its neighbours is set in running text
 GUTTER_REACH = 3.0  # glyph sizes: texts this close to a gutter on both sides are parted by it
 CELLS_APART = 0.7  # glyph sizes: two cells' texts on one line are this far apart at least
 CROSSED_SHARE = 0.25  # of the rows with text beside a gutter, the most that may run across it
@@ -595,10 +596,20 @@ def text_spans(chars: list[Char], x: float, y0: float, y1: float) -> bool:
     if not chars:
         return False
     reach = GUTTER_REACH * _median_size(chars)
-    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - reach < x < c.bbox[2] + reach
-            and c.confidence >= SURE_GLYPH]
-    lines = group_lines(near)
+    near = [c for c in chars if y0 < c.cy < y1 and c.bbox[0] - reach < x < c.bbox[2] + reach]
+    lines = [line for line in map(_telling, group_lines(near)) if line]
     return 2 * sum(_runs_across(line, x) for line in lines) > len(lines)
+
+
+def _telling(line: list[Char]) -> list[Char]:
+    """The glyphs of a line that tell where its text runs: the sure ones, and unsure ones set
+    in running text, close to the glyphs beside them with two or more glyphs on either side.
+    A guess at the gap between two cells' texts stands apart, or beside a short text."""
+    def close(a: Char, b: Char) -> bool:
+        return b.bbox[0] - a.bbox[2] < TIGHT * min(a.size, b.size)
+
+    return [c for i, c in enumerate(line) if c.confidence >= SURE_GLYPH
+            or 2 <= i < len(line) - 2 and close(line[i - 1], c) and close(c, line[i + 1])]
 
 
 def _runs_across(line: list[Char], x: float) -> bool:

@@ -357,3 +357,14 @@ def test_a_text_set_in_the_middle_of_its_own_column_keeps_to_it_where_the_rule_b
     open_row += [Segment(cols[3], y0, cols[3], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
     (table,) = tables.find_tables(replace(scan, chars=lone, segments=open_row))
     assert table.grid()[1] == ["", "时效", "", ""]
+
+
+def test_an_unsure_glyph_set_close_in_running_text_still_runs_across_a_boundary():
+    # A line of a paragraph merged over two columns; binarization left the glyph at x = 213
+    # hard to read, but it sits at the pitch of its neighbours.
+    line = [Char(ch, (x, 605.4, x + 8.4, 616.7), 11.2, confidence)
+            for ch, x, confidence in [("评", 174.5, 1.0), ("价", 184.8, 1.0), ("的", 195.1, 1.0),
+                                      ("重", 205.7, 0.33), ("要", 216.0, 0.82), ("依", 226.6, 1.0)]]
+    assert tables.text_spans(line, 213, 585, 649)
+    # Next to a short text it may be a guess at the gap between two cells.
+    assert not tables.text_spans(line[:5], 213, 585, 649)
