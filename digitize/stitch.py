@@ -126,7 +126,7 @@ def append_part(logical: Table, part: Table) -> None:
             cell = replace(cell, rowspan=cell.rowspan - (skip - cell.row), row=skip)
         if split and cell.row == skip:
             top = logical.cell_at(logical.nrows - 1, cell.col)
-            if top is not None and (top.col, top.colspan) == (cell.col, cell.colspan):
+            if top is not None and top.col == cell.col:
                 top.text = join_lines([top.text, cell.text])
                 top.chars = top.chars + cell.chars
                 top.confidence = min(top.confidence, cell.confidence)

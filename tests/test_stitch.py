@@ -115,3 +115,20 @@ def test_a_merged_cell_running_on_over_the_page_break_does_not_make_the_next_row
     second = [["", "五", "戊"], ["", "六", "己"]]
     (table,) = stitch.stitch([page(1, first, True), page(2, second, False)])
     assert table.grid() == first + second
+
+
+def test_a_cut_row_whose_rest_lies_in_a_cell_widened_over_empty_slots_joins_its_first_half():
+    # The rest of the last row's second cell opens the next page, where the cell beside it is
+    # empty and has no rule between them: the two slots read as one cell there.
+    first = ruled_page(1, [50, 150, 250, 350], [["项目", "名称", "说明"], ["甲", "一二三", "丙"]])
+    col_x, rows = [50, 150, 250, 350], [TOP, TOP + ROW, TOP + 2 * ROW]
+    segments = [Segment(col_x[0], y, col_x[-1], y) for y in rows]
+    segments += [Segment(x, rows[0], x, rows[-1]) for x in (col_x[0], col_x[1], col_x[3])]
+    segments.append(Segment(col_x[2], rows[1], col_x[2], rows[2]))
+    chars = [Char(ch, (155 + 10 * i, TOP + 10, 165 + 10 * i, TOP + 20)) for i, ch in enumerate("四五")]
+    chars += [Char(ch, (x + 5, TOP + ROW + 10, x + 15, TOP + ROW + 20))
+              for ch, x in zip("乙六丁", col_x, strict=False)]
+    second = Page(2, 600, 800, chars=chars, segments=segments)
+    second.tables = tables.find_tables(second)
+    (table,) = stitch.stitch([first, second])
+    assert table.grid() == [["项目", "名称", "说明"], ["甲", "一二三四五", "丙"], ["乙", "六", "丁"]]
