@@ -77,6 +77,7 @@ ONE_READINGS = frozenset("-－—_~·.。'\"‘’“”")
 SKIPPED_INK = 0.6
 # Look-alike marks read less surely than this are judged by their shape.
 COLONS = "：；:;"
+# A label ("年度指标值") runs at most LABEL_LENGTH characters from the mark before it.
 LABEL_LENGTH = 5
 SEGMENT_MARKS = "，,、。；;：:"
 COMMAS = "，、,"

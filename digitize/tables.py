@@ -658,7 +658,8 @@ def _centred_alone(chars: list[Char], col_rules: list[Segment], col_x: list[floa
     that column and set in its middle, far nearer its middle than the middle of the two together
     (where a cell merged over both would set it)? Its column's other side must be closed, by a
     rule or by text: a heading set over three columns stands in the middle of the middle one."""
-    inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]]
+    band = [ch for ch in chars if y0 < ch.cy < y1]
+    inside = [ch for ch in band if col_x[c] <= ch.cx < col_x[c + 2]]
     own = {c + (ch.cx >= col_x[c + 1]) for ch in inside}
     if len(own) != 1:
         return False
@@ -666,14 +667,14 @@ def _centred_alone(chars: list[Char], col_rules: list[Segment], col_x: list[floa
     far = k + 1 if k > c else k - 1  # the column beyond k, away from the boundary
     if 0 <= far < len(col_x) - 1 and not (
             covered(col_rules, col_x[max(k, far)], y0, y1, True) > 0.5
-            or any(y0 < ch.cy < y1 and col_x[far] <= ch.cx < col_x[far + 1] for ch in chars)):
+            or any(col_x[far] <= ch.cx < col_x[far + 1] for ch in band)):
         return False
     middle, both = (col_x[k] + col_x[k + 1]) / 2, (col_x[c] + col_x[c + 2]) / 2
     for line in group_lines(inside):
         start, end = line[0].bbox[0], line[-1].bbox[2]
         centre, size = (start + end) / 2, line[0].size
         runs_on = any(abs(ch.cy - line[0].cy) < 0.5 * size and ch not in line
-                      and -1 < max(ch.bbox[0] - end, start - ch.bbox[2]) < CELLS_APART * size for ch in chars)
+                      and -1 < max(ch.bbox[0] - end, start - ch.bbox[2]) < CELLS_APART * size for ch in band)
         if (runs_on or start < col_x[k] or end > col_x[k + 1] or abs(centre - middle) > CENTRED * size
                 or 2 * abs(centre - middle) > abs(centre - both)):
             return False
