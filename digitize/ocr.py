@@ -513,21 +513,26 @@ def _after_label(pieces: list[Piece], i: int) -> bool:
     """Does piece i follow a label, at most LABEL_LENGTH characters after the mark or item
     number before it in the line ("，年度指标值", "2、产出指标")? A ： follows a label; a ；
     ends a clause, most often a longer one."""
-    for k in range(i - 1, max(-1, i - LABEL_LENGTH - 2), -1):
-        if pieces[k][0] in SEGMENT_MARKS:
-            return k < i - 1
-    return False
+    k = _next_mark(pieces, i, -1)
+    return k is not None and k < i - 1
 
 
 def _before_label(pieces: list[Piece], i: int) -> bool:
     """Does a label and its ： follow piece i, after a Han character ("满足率、年度指标值：")?
     A 、 parts the items of a list, not a label from the clause before it."""
-    if i == 0 or not is_han(pieces[i - 1][0]):
-        return False
-    for k in range(i + 1, min(len(pieces), i + LABEL_LENGTH + 2)):
+    k = _next_mark(pieces, i, 1)
+    return i > 0 and is_han(pieces[i - 1][0]) and k is not None and k > i + 1 and pieces[k][0] in COLONS
+
+
+def _next_mark(pieces: list[Piece], i: int, step: int) -> int | None:
+    """The index of the first mark (SEGMENT_MARKS) from piece i on in the direction of
+    `step`, within a label's length; None if there is none."""
+    for k in range(i + step, i + step * (LABEL_LENGTH + 2), step):
+        if not 0 <= k < len(pieces):
+            return None
         if pieces[k][0] in SEGMENT_MARKS:
-            return k > i + 1 and pieces[k][0] in COLONS
-    return False
+            return k
+    return None
 
 
 def _without_overlaps(lines: list[list[Char]]) -> list[Char]:
