@@ -18,6 +18,7 @@ from .errors import MissingDependencyError
 
 # Pairs seen in fewer dictionary occurrences than this say more about the dictionary than the language.
 MIN_PAIR_COUNT = 3
+MIN_PAGE_PAIRS = 2
 
 
 @cache
@@ -30,19 +31,37 @@ def pair_scores() -> dict[str, float]:
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise MissingDependencyError(f"the word list of jieba is not installed ({exc})") from exc
     pairs: Counter[str] = Counter()
-    first: Counter[str] = Counter()
-    second: Counter[str] = Counter()
     for line in words.splitlines():
         word, count = line.split(" ", 2)[:2]
         if len(word) < 2 or not all(is_han(ch) for ch in word):
             continue
         for a, b in zip(word, word[1:], strict=False):
             pairs[a + b] += int(count)
-            first[a] += int(count)
-            second[b] += int(count)
+    return _likelier_pairs(pairs, MIN_PAIR_COUNT)
+
+
+def page_scores(runs: Sequence[str]) -> dict[str, float]:
+    """How much likelier two characters, one of them Han, stand side by side on a page than by
+    chance, as pair_scores says for the dictionary, from the runs of characters the recogniser
+    read surely. A table repeats its labels ("年度指标值：", "、产出指标") and names: where one
+    copy is read unsurely, the copies read surely say what it likely is. Figures repeat no
+    pattern, so pairs without a Han character are left out."""
+    pairs = Counter(a + b for run in runs for a, b in zip(run, run[1:], strict=False)
+                    if (is_han(a) or is_han(b)) and not (a.isspace() or b.isspace()))
+    return _likelier_pairs(pairs, MIN_PAGE_PAIRS)
+
+
+def _likelier_pairs(pairs: Counter[str], least: int) -> dict[str, float]:
+    """Pointwise mutual information (natural log) of the pairs seen `least` times or more,
+    for those likelier than chance."""
+    first: Counter[str] = Counter()
+    second: Counter[str] = Counter()
+    for pair, n in pairs.items():
+        first[pair[0]] += n
+        second[pair[1]] += n
     total = sum(pairs.values())
     scores = {pair: math.log(n * total / (first[pair[0]] * second[pair[1]]))
-              for pair, n in pairs.items() if n >= MIN_PAIR_COUNT}
+              for pair, n in pairs.items() if n >= least}
     return {pair: score for pair, score in scores.items() if score > 0}
 
 
@@ -52,18 +71,25 @@ def is_han(ch: str) -> bool:
 
 
 def best_reading(choices: Sequence[Sequence[tuple[str, float]]], weight: float,
-                 may_follow: Callable[[int, str, str], bool] = lambda i, a, b: True) -> list[int]:
+                 may_follow: Callable[[int, str, str], bool] = lambda i, a, b: True,
+                 page: dict[str, float] | None = None) -> list[int]:
     """For each position, the index of the choice that best explains the line: the sum of the
     choices' log probabilities plus `weight` times the word score of each neighbouring pair
-    (pairs that form no word score 0, so rare names are not pushed towards common words).
+    (pairs that form no word score 0, so rare names are not pushed towards common words), the
+    dictionary's and the `page`'s (page_scores) added up.
     `may_follow(i, a, b)` says whether b at position i may follow a."""
-    scores = pair_scores()
+    words = pair_scores()
+    page = page or {}
+
+    def pair_score(pair: str) -> float:
+        return words.get(pair, 0.0) + page.get(pair, 0.0)
+
     # best[j] = (score, path) of the best reading of the line so far ending in choice j
     best = [(logp, [j]) for j, (_, logp) in enumerate(choices[0])]
     for i in range(1, len(choices)):
         step = []
         for j, (ch, logp) in enumerate(choices[i]):
-            ways = [(score + weight * scores.get(choices[i - 1][path[-1]][0] + ch, 0.0), path)
+            ways = [(score + weight * pair_score(choices[i - 1][path[-1]][0] + ch), path)
                     for score, path in best if may_follow(i, choices[i - 1][path[-1]][0], ch)]
             if not ways:
                 continue

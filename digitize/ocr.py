@@ -89,8 +89,8 @@ SLIVER_WIDTH = 0.7
 # A character the recogniser reads less surely than this is chosen again, from its likeliest
 # readings down to LEAST_LIKELY, with the word prior (lexicon.py) counted at LEXICON_WEIGHT.
 SURE_READING = 0.97
-ALTERNATIVES = 10
-LEAST_LIKELY = 0.005
+ALTERNATIVES = 20
+LEAST_LIKELY = 0.001
 LEXICON_WEIGHT = 1.0
 
 
@@ -218,10 +218,26 @@ class RapidOcrEngine:
             seen = [cv2.GaussianBlur(crop, (0, 0), BINARIZED_BLUR / scale) for crop in crops]
         else:
             seen = crops
-        results, _ = self.engine.text_rec(seen, True)
+        results = self._recognise(seen)
         lines = [self._line_chars(text, float(score), word_info, box, crop, scale)
                  for box, crop, (text, score, word_info) in zip(boxes, crops, results, strict=True)]
         return _without_overlaps(lines)
+
+    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float, list]]:
+        """The reading of each line crop, with word boxes, as text_rec gives it; the page's
+        lines are all run through the recogniser before any is decoded, so that each is
+        decoded knowing what the page's other lines read surely."""
+        rec, decode = self.engine.text_rec, self.engine.text_rec.postprocess_op
+        least_ratio = rec.rec_image_shape[2] / rec.rec_image_shape[1]
+        ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
+        preds = [rec.session(rec.resize_norm_img(crop, max(ratio, least_ratio))[None].astype(np.float32))[0]
+                 for crop, ratio in zip(crops, ratios, strict=True)]
+        decode.page = lexicon.page_scores([run for line in preds for run in decode.sure_runs(line[0])])
+        try:
+            return [decode(line, True, wh_ratio_list=[ratio], max_wh_ratio=max(ratio, least_ratio))[0]
+                    for line, ratio in zip(preds, ratios, strict=True)]
+        finally:
+            decode.page = {}
 
     def upright_turns(self, grey: np.ndarray, dpi: float) -> int:
         """Text lines standing on end mean a page turned by a quarter; once the lines lie
@@ -350,10 +366,11 @@ class RapidOcrEngine:
 
 class LexiconDecode:
     """RapidOCR's CTC decoding, with the unsure characters of each line chosen again among
-    their likely readings by the word prior."""
+    their likely readings by the word prior and by the pairs read surely elsewhere on the page."""
 
     def __init__(self, decoder) -> None:
         self.decoder = decoder  # rapidocr's CTCLabelDecode
+        self.page: dict[str, float] = {}  # lexicon.page_scores of the page being read
 
     def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs) -> list:
         index = np.stack([self.reread(line) for line in preds])
@@ -364,12 +381,23 @@ class LexiconDecode:
                 rec[2][0] = rec[2][0] * (ratio / kwargs["max_wh_ratio"])
         return text
 
+    def sure_runs(self, preds: np.ndarray) -> list[str]:
+        """The characters of one line (preds: steps x classes) read surely, in runs split
+        wherever a character is unsure."""
+        runs = [""]
+        index = preds.argmax(axis=1)
+        for start, end in _character_steps(index):
+            if preds[start:end, index[start]].max() >= SURE_READING:
+                runs[-1] += self.decoder.character[index[start]]
+            elif runs[-1]:
+                runs.append("")
+        return runs
+
     def reread(self, preds: np.ndarray) -> np.ndarray:
         """The best class per time step of one line (preds: steps x classes), with each run of
         steps that reads an unsure character set to the reading the word prior favours."""
         index = preds.argmax(axis=1)
-        bounds = [0, *(np.flatnonzero(np.diff(index)) + 1).tolist(), len(index)]
-        runs = [(start, end) for start, end in itertools.pairwise(bounds) if index[start]]  # 0 is blank
+        runs = _character_steps(index)
         choices = []
         for start, end in runs:
             read = index[start]
@@ -387,10 +415,17 @@ class LexiconDecode:
             return ch != before or runs[i - 1][1] < runs[i][0]
 
         picked = lexicon.best_reading([[(ch, logp) for ch, logp, _ in c] for c in choices],
-                                      LEXICON_WEIGHT, may_follow)
+                                      LEXICON_WEIGHT, may_follow, self.page)
         for (start, end), c, j in zip(runs, choices, picked, strict=True):
             index[start:end] = c[j][2]
         return index
+
+
+def _character_steps(index: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of time steps (start, end) that read one character, from the best class per
+    step; class 0 is the blank."""
+    bounds = [0, *(np.flatnonzero(np.diff(index)) + 1).tolist(), len(index)]
+    return [(start, end) for start, end in itertools.pairwise(bounds) if index[start]]
 
 
 def _han_width(pieces: list[Piece], least: int = 1) -> float | None:
