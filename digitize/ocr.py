@@ -35,6 +35,9 @@ MISREAD_MARKS = str.maketrans(
     | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
+# A point straight after a full-width mark ("。.5、", "：.100%") is a speck the mark's wide box
+# took in: Chinese text sets no point there. It is read as rule debris, and dropped.
+SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
 # A point followed by three digits and another point separates thousands: "5.576.21" is 5,576.21.
 THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris; so
@@ -141,8 +144,10 @@ def upright_turns(grey: np.ndarray, dpi: float) -> int:
 
 
 def fix_marks(text: str) -> str:
-    """Undo the engines' usual misreadings of punctuation; keeps the text's length."""
-    return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text.translate(MISREAD_MARKS)))
+    """Undo the engines' usual misreadings of punctuation; keeps the text's length (what is to
+    be dropped becomes rule debris)."""
+    text = SPECK_AFTER_MARK.sub("丨", text.translate(MISREAD_MARKS))
+    return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text))
 
 
 # A run of recognised text on one line: (text, x0, x1, confidence), x in pixels.

@@ -137,6 +137,14 @@ def test_fix_marks_restores_chinese_stops_and_keeps_decimal_points():
     assert ocr.fix_marks("丶") == "、"
 
 
+def test_a_point_straight_after_a_full_width_mark_is_dropped():
+    def text(read: str) -> str:
+        return "".join(ch.text for ch in ocr.line_chars([(read, 0, 10 * len(read), 0.9)], 0, 12, 1.0))
+
+    assert text("1次。.5、产出指标：.100%") == "1次。5、产出指标：100%"
+    assert text("4、·效益") == "4、效益"
+    assert text("合格率.5.5%") == "合格率.5.5%"  # not after a mark: left as read
+
 
 # ---------------------------------------------------------------- image files
 
