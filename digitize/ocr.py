@@ -219,12 +219,13 @@ class RapidOcrEngine:
         crops = self.engine.get_crop_img_list(bgr, boxes)
         # The recogniser learnt grey print: it reads the stepped edges of a black-and-white
         # scan better once they are smoothed. The glyph checks below look at the crops as scanned.
-        if binarized(grey):
+        black_and_white = binarized(grey)
+        if black_and_white:
             seen = [cv2.GaussianBlur(crop, (0, 0), BINARIZED_BLUR / scale) for crop in crops]
         else:
             seen = crops
         results = self._recognise(seen)
-        lines = [self._line_chars(text, float(score), word_info, box, crop, scale)
+        lines = [self._line_chars(text, float(score), word_info, box, crop, scale, black_and_white)
                  for box, crop, (text, score, word_info) in zip(boxes, crops, results, strict=True)]
         return _without_overlaps(lines)
 
@@ -302,7 +303,7 @@ class RapidOcrEngine:
         return np.concatenate(found)
 
     def _line_chars(self, text: str, score: float, word_info, box: np.ndarray, crop: np.ndarray,
-                    scale: float) -> list[Char]:
+                    scale: float, black_and_white: bool) -> list[Char]:
         x0, y0 = float(box[:, 0].min()), float(box[:, 1].min())
         x1, y1 = float(box[:, 0].max()), float(box[:, 1].max())
         if not text.strip() or score < (MIN_GLYPH_SCORE if len(text.strip()) == 1 else MIN_LINE_SCORE):
@@ -316,7 +317,8 @@ class RapidOcrEngine:
             confidences = [score] * len(contents)
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
-        pieces = _judged_by_shape(crop[:, :, 0], _with_ones(crop[:, :, 0], _without_slivers(pieces), x0), x0)
+        pieces = _with_ones(crop[:, :, 0], _without_slivers(pieces), x0)
+        pieces = _judged_by_shape(crop[:, :, 0], pieces, x0, black_and_white)
         pieces = self._with_skipped_characters(crop, pieces, x0)
         return line_chars(pieces + self._lost_mark(crop, text, pieces[-1][2] - x0, x0), y0, y1, scale)
 
@@ -477,23 +479,32 @@ def _with_ones(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
     return judged
 
 
-def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
+def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
+                     black_and_white: bool = False) -> list[Piece]:
     """The line's pieces judged again by their shape in the crop: comparison signs, quotes,
     middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
     pieces put back; an unsure piece with no ink under it (a guess at the gap between two
     cells' texts) dropped; a dot ("." or "·") between Han characters, on a scan mostly what is
     left of a Chinese mark, read as the mark its shape says, by default the commonest, ，; one
-    before the number of a list's next item ("记录.2、") as the 。 that ends the item before."""
+    before the number of a list's next item ("记录.2、") as the 。 that ends the item before.
+    On a `black_and_white` scan, whose thresholding wipes out faint dots, a blank a character
+    wide before the number of a list's next item is that 。."""
     width = _han_width(pieces)
     gap = INNER_GAP * width if width is not None else np.inf
 
     def between_han(i: int) -> bool:
         return 0 < i < len(pieces) - 1 and is_han(pieces[i - 1][0]) and is_han(pieces[i + 1][0])
 
+    def ends_text(i: int) -> bool:
+        return is_han(pieces[i][0]) or pieces[i][0] == "%"
+
+    def item_number(i: int) -> bool:
+        """Is piece i the number of a list's item ("2、")?"""
+        return i < len(pieces) - 1 and pieces[i][0].isdigit() and pieces[i + 1][0] in "、."
+
     def before_item(i: int) -> bool:
         """Is piece i between a Han character (or %) and the number of a list's next item?"""
-        return (0 < i < len(pieces) - 2 and (is_han(pieces[i - 1][0]) or pieces[i - 1][0] == "%")
-                and pieces[i + 1][0].isdigit() and pieces[i + 2][0] in "、.")
+        return 0 < i and ends_text(i - 1) and item_number(i + 1)
 
     def doubtful(i: int) -> bool:
         text, start, _, confidence = pieces[i]
@@ -512,6 +523,8 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[P
             if skipped:
                 mark, mark_x0, mark_x1 = skipped
                 judged.append((mark, x0 + mark_x0, x0 + mark_x1, SHAPE_CONFIDENCE))
+            elif black_and_white and ends_text(i - 1) and item_number(i):
+                judged.append(("。", pieces[i - 1][2], start, USAGE_CONFIDENCE))
         if text in ".·" and before_item(i):
             # A sentence ends before the next item's number; its 。 often leaves a faint dot.
             judged.append(("。", start, end, min(confidence, USAGE_CONFIDENCE)))
