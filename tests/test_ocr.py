@@ -240,7 +240,7 @@ def test_a_line_of_one_character_read_unsurely_is_debris():
         box = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
         [(read, _, word_info)], _ = engine.engine.text_rec([crop], True)
         assert read.strip() == text
-        assert (engine._line_chars(read, 0.7, word_info, box, crop, 1.0) != []) == kept
+        assert (engine._line_chars(read, 0.7, word_info, box, crop, 1.0, False) != []) == kept
 
 
 def test_a_character_the_recogniser_skipped_is_read_again_from_its_gap():
