@@ -238,12 +238,9 @@ class RapidOcrEngine:
         ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
         preds = [rec.session(rec.resize_norm_img(crop, max(ratio, least_ratio))[None].astype(np.float32))[0]
                  for crop, ratio in zip(crops, ratios, strict=True)]
-        decode.page = lexicon.page_scores([run for line in preds for run in decode.sure_runs(line[0])])
-        try:
-            return [decode(line, True, wh_ratio_list=[ratio], max_wh_ratio=max(ratio, least_ratio))[0]
-                    for line, ratio in zip(preds, ratios, strict=True)]
-        finally:
-            decode.page = {}
+        page = lexicon.page_scores([run for line in preds for run in decode.sure_runs(line[0])])
+        return [decode(line, True, page, wh_ratio_list=[ratio], max_wh_ratio=max(ratio, least_ratio))[0]
+                for line, ratio in zip(preds, ratios, strict=True)]
 
     def upright_turns(self, grey: np.ndarray, dpi: float) -> int:
         """Text lines standing on end mean a page turned by a quarter; once the lines lie
@@ -377,10 +374,12 @@ class LexiconDecode:
 
     def __init__(self, decoder) -> None:
         self.decoder = decoder  # rapidocr's CTCLabelDecode
-        self.page: dict[str, float] = {}  # lexicon.page_scores of the page being read
 
-    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs) -> list:
-        index = np.stack([self.reread(line) for line in preds])
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, page: dict[str, float] | None = None,
+                 **kwargs) -> list:
+        """The lines' readings as CTCLabelDecode gives them; `page` is the lexicon.page_scores
+        of the page the lines are on."""
+        index = np.stack([self.reread(line, page) for line in preds])
         prob = np.take_along_axis(preds, index[:, :, None], axis=2)[:, :, 0]
         text = self.decoder.decode(index, prob, return_word_box, is_remove_duplicate=True)
         if return_word_box:  # as CTCLabelDecode does: positions in the line's share of the batch width
@@ -400,7 +399,7 @@ class LexiconDecode:
                 runs.append("")
         return runs
 
-    def reread(self, preds: np.ndarray) -> np.ndarray:
+    def reread(self, preds: np.ndarray, page: dict[str, float] | None = None) -> np.ndarray:
         """The best class per time step of one line (preds: steps x classes), with each run of
         steps that reads an unsure character set to the reading the word prior favours."""
         index = preds.argmax(axis=1)
@@ -422,7 +421,7 @@ class LexiconDecode:
             return ch != before or runs[i - 1][1] < runs[i][0]
 
         picked = lexicon.best_reading([[(ch, logp) for ch, logp, _ in c] for c in choices],
-                                      LEXICON_WEIGHT, may_follow, self.page)
+                                      LEXICON_WEIGHT, may_follow, page)
         for (start, end), c, j in zip(runs, choices, picked, strict=True):
             index[start:end] = c[j][2]
         return index

@@ -76,17 +76,13 @@ def test_a_pair_the_page_reads_surely_decides_an_unsure_character():
     # 标价 is a word and 标值 is not; the page's labels read "指标值" where they were read surely.
     steps = [{"指": 0.99}, {"标": 0.99}, {"价": 0.5, "值": 0.4}]
     assert read(steps)[0] == "指标价"
-    decode = decoder()
-    decode.page = lexicon.page_scores([
+    page = lexicon.page_scores([
         "1、产出指标：法律服务需求满足率", "年度指标值：95%", "2、满意度指标：服务对象满意率",
         "年度指标值：90%", "3、产出指标：接听热线及时率", "年度指标值：100%",
         "按照上级要求在本辖区内村（社区）配备法律顾问", "每月提供现场法律服务",
         "每个季度为村（社区）提供法治讲座", "按要求完成法律顾问工作日志填报", "每年参加业务培训",
         "促进法律服务便捷化精准化水平进一步提高", "群众不出村（社区）即可享受法律服务"])
-    try:
-        [(text, confidence)] = decode(line_probabilities(steps)[None], False)
-    finally:
-        decode.page = {}
+    [(text, confidence)] = decoder()(line_probabilities(steps)[None], False, page)
     assert text == "指标值" and confidence < 0.9
 
 
