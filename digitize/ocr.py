@@ -16,7 +16,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from . import glyphs, lexicon
+from . import glyphs, lexicon, pageglyphs
 from .errors import MissingDependencyError
 from .lexicon import is_han
 from .model import Char
@@ -95,6 +95,9 @@ SURE_READING = 0.97
 ALTERNATIVES = 20
 LEAST_LIKELY = 0.001
 LEXICON_WEIGHT = 1.0
+# How much a character whose sure copies on the page look most like an unsure glyph
+# (pageglyphs.py) gains, per unit of correlation it leads the next character by.
+GLYPH_WEIGHT = 30.0
 
 
 class OcrEngine(Protocol):
@@ -224,23 +227,32 @@ class RapidOcrEngine:
             seen = [cv2.GaussianBlur(crop, (0, 0), BINARIZED_BLUR / scale) for crop in crops]
         else:
             seen = crops
-        results = self._recognise(seen)
+        results = self._recognise(seen, black_and_white)
         lines = [self._line_chars(text, float(score), word_info, box, crop, scale, black_and_white)
                  for box, crop, (text, score, word_info) in zip(boxes, crops, results, strict=True)]
         return _without_overlaps(lines)
 
-    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float, list]]:
+    def _recognise(self, crops: list[np.ndarray], black_and_white: bool) -> list[tuple[str, float, list]]:
         """The reading of each line crop, with word boxes, as text_rec gives it; the page's
         lines are all run through the recogniser before any is decoded, so that each is
-        decoded knowing what the page's other lines read surely."""
+        decoded knowing what the page's other lines read surely: their words, and on a
+        black-and-white scan their glyphs. (Grey print the recogniser reads well; there the
+        coarse pictures of pageglyphs confuse look-alikes such as 宪 and 完 more than they settle.)"""
         rec, decode = self.engine.text_rec, self.engine.text_rec.postprocess_op
         least_ratio = rec.rec_image_shape[2] / rec.rec_image_shape[1]
         ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
-        preds = [rec.session(rec.resize_norm_img(crop, max(ratio, least_ratio))[None].astype(np.float32))[0]
-                 for crop, ratio in zip(crops, ratios, strict=True)]
+        inputs = [rec.resize_norm_img(crop, max(ratio, least_ratio))
+                  for crop, ratio in zip(crops, ratios, strict=True)]
+        preds = [rec.session(image[None].astype(np.float32))[0] for image in inputs]
         page = lexicon.page_scores([run for line in preds for run in decode.sure_runs(line[0])])
-        return [decode(line, True, page, wh_ratio_list=[ratio], max_wh_ratio=max(ratio, least_ratio))[0]
-                for line, ratio in zip(preds, ratios, strict=True)]
+        closest: list[dict[int, tuple[int, float]]] = [{} for _ in crops]
+        if black_and_white:
+            closest = pageglyphs.closest_glyphs(
+                [pageglyphs.line_of(crop, line[0], image.shape[1:], decode.decoder.character, SURE_READING)
+                 for crop, line, image in zip(crops, preds, inputs, strict=True)])
+        return [decode(line, True, page, look_alikes, wh_ratio_list=[ratio],
+                       max_wh_ratio=max(ratio, least_ratio))[0]
+                for line, ratio, look_alikes in zip(preds, ratios, closest, strict=True)]
 
     def upright_turns(self, grey: np.ndarray, dpi: float) -> int:
         """Text lines standing on end mean a page turned by a quarter; once the lines lie
@@ -376,10 +388,10 @@ class LexiconDecode:
         self.decoder = decoder  # rapidocr's CTCLabelDecode
 
     def __call__(self, preds: np.ndarray, return_word_box: bool = False, page: dict[str, float] | None = None,
-                 **kwargs) -> list:
+                 look_alikes: dict[int, tuple[int, float]] | None = None, **kwargs) -> list:
         """The lines' readings as CTCLabelDecode gives them; `page` is the lexicon.page_scores
-        of the page the lines are on."""
-        index = np.stack([self.reread(line, page) for line in preds])
+        of the page the lines are on, `look_alikes` what pageglyphs.closest_glyphs found for a line."""
+        index = np.stack([self.reread(line, page, look_alikes) for line in preds])
         prob = np.take_along_axis(preds, index[:, :, None], axis=2)[:, :, 0]
         text = self.decoder.decode(index, prob, return_word_box, is_remove_duplicate=True)
         if return_word_box:  # as CTCLabelDecode does: positions in the line's share of the batch width
@@ -392,18 +404,20 @@ class LexiconDecode:
         wherever a character is unsure."""
         runs = [""]
         index = preds.argmax(axis=1)
-        for start, end in _character_steps(index):
+        for start, end in pageglyphs.character_steps(index):
             if preds[start:end, index[start]].max() >= SURE_READING:
                 runs[-1] += self.decoder.character[index[start]]
             elif runs[-1]:
                 runs.append("")
         return runs
 
-    def reread(self, preds: np.ndarray, page: dict[str, float] | None = None) -> np.ndarray:
+    def reread(self, preds: np.ndarray, page: dict[str, float] | None = None,
+               look_alikes: dict[int, tuple[int, float]] | None = None) -> np.ndarray:
         """The best class per time step of one line (preds: steps x classes), with each run of
-        steps that reads an unsure character set to the reading the word prior favours."""
+        steps that reads an unsure character set to the reading the word prior and the page's
+        look-alike glyphs (`look_alikes`, by the run's first step) favour."""
         index = preds.argmax(axis=1)
-        runs = _character_steps(index)
+        runs = pageglyphs.character_steps(index)
         choices = []
         for start, end in runs:
             read = index[start]
@@ -412,7 +426,13 @@ class LexiconDecode:
             if probs[read] < SURE_READING:
                 likely += [i for i in np.argsort(-probs)[:ALTERNATIVES]
                            if i not in (0, read) and probs[i] >= LEAST_LIKELY]
-            choices.append([(self.decoder.character[i], float(np.log(probs[i])), int(i)) for i in likely])
+            closest, lead = (look_alikes or {}).get(start, (None, 0.0))
+            if closest is not None and closest not in likely:
+                likely.append(closest)
+            gain = {closest: GLYPH_WEIGHT * lead}
+            choices.append([(self.decoder.character[i],
+                             float(np.log(max(probs[i], LEAST_LIKELY))) + gain.get(i, 0.0), int(i))
+                            for i in likely])
         if all(len(c) == 1 for c in choices):
             return index
 
@@ -425,13 +445,6 @@ class LexiconDecode:
         for (start, end), c, j in zip(runs, choices, picked, strict=True):
             index[start:end] = c[j][2]
         return index
-
-
-def _character_steps(index: np.ndarray) -> list[tuple[int, int]]:
-    """The runs of time steps (start, end) that read one character, from the best class per
-    step; class 0 is the blank."""
-    bounds = [0, *(np.flatnonzero(np.diff(index)) + 1).tolist(), len(index)]
-    return [(start, end) for start, end in itertools.pairwise(bounds) if index[start]]
 
 
 def _han_width(pieces: list[Piece], least: int = 1) -> float | None:

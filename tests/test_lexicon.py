@@ -90,3 +90,15 @@ def test_sure_runs_split_at_unsure_characters():
     preds = line_probabilities([{"年": 0.99}, {"度": 0.99}, {"指": 0.5, "措": 0.4},
                                 {"标": 0.99}, {"值": 0.99}])
     assert decoder().sure_runs(preds) == ["年度", "标值"]
+
+
+def test_a_look_alike_the_page_read_surely_decides_an_unsure_character():
+    # The recogniser wavers between 怀 and 杯 and never thinks of 标, whose sure copies on the
+    # page look most like the glyph; the fourth character's run starts at step 7.
+    steps = [{"年": 0.99}, {"度": 0.99}, {"指": 0.99}, {"怀": 0.5, "杯": 0.3}]
+    mark = decoder().decoder.character.index("标")
+    [(text, _)] = decoder()(line_probabilities(steps)[None], False, None, {7: (mark, 0.1)})
+    assert text == "年度指标"
+    # A lead too small to outweigh what the recogniser saw changes nothing.
+    [(text, _)] = decoder()(line_probabilities(steps)[None], False, None, {7: (mark, 0.01)})
+    assert text == "年度指怀"
