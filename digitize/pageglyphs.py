@@ -36,11 +36,13 @@ LEAST_SAMPLES = 50  # a page with fewer sure Han characters tells too little
 @dataclass
 class Reading:
     """One character of a line as the recogniser read it: the first of its run of time steps,
-    the step where it peaks, its class, and whether it was read surely."""
+    the step where it peaks, its class, whether that is a Han character and whether it was
+    read surely."""
 
     start: int
     peak: int
     label: int
+    han: bool
     sure: bool
 
 
@@ -49,16 +51,14 @@ class Line:
     ink: np.ndarray  # 0 (paper) to 1 (print), the crop the recogniser read
     step_px: float  # crop pixels per time step
     readings: list[Reading]
-    han: list[bool]  # whether each reading is a Han character
 
     def centre(self, reading: Reading) -> float:
         return (reading.peak + 0.5) * self.step_px
 
     def pitch(self) -> float | None:
         """The distance between the centres of neighbouring Han characters read surely."""
-        gaps = [self.centre(b) - self.centre(a)
-                for (a, ha), (b, hb) in pairwise(zip(self.readings, self.han, strict=True))
-                if ha and hb and a.sure and b.sure]
+        gaps = [self.centre(b) - self.centre(a) for a, b in pairwise(self.readings)
+                if a.han and b.han and a.sure and b.sure]
         return float(np.median(gaps)) if len(gaps) >= LEAST_PAIRS else None
 
 
@@ -79,11 +79,12 @@ def line_of(crop: np.ndarray, preds: np.ndarray, input_size: tuple[int, int], ch
     for start, end in character_steps(best):
         label = int(best[start])
         peak = start + int(preds[start:end, label].argmax())
-        readings.append(Reading(start, peak, label, bool(preds[peak, label] >= sure)))
+        readings.append(Reading(start, peak, label, han=is_han(characters[label]),
+                                sure=bool(preds[peak, label] >= sure)))
     height, width = input_size
     step_px = width / len(best) * crop.shape[0] / height
     ink = 1 - crop[:, :, 0].astype(np.float32) / 255
-    return Line(ink, step_px, readings, [is_han(characters[r.label]) for r in readings])
+    return Line(ink, step_px, readings)
 
 
 def shrunk(ink: np.ndarray, width: float) -> np.ndarray:
@@ -120,8 +121,8 @@ def closest_glyphs(lines: list[Line]) -> list[dict[int, tuple[int, float]]]:
     small = [shrunk(line.ink, width) for line, width in zip(lines, widths, strict=True)]
     samples, labels = [], []
     for line, width, ink in zip(lines, widths, small, strict=True):
-        for reading, han in zip(line.readings, line.han, strict=True):
-            if han and reading.sure:
+        for reading in line.readings:
+            if reading.han and reading.sure:
                 v = picture(ink, line.centre(reading) * PICTURE_SIZE / width)
                 if v is not None:
                     samples.append(v)
@@ -131,8 +132,8 @@ def closest_glyphs(lines: list[Line]) -> list[dict[int, tuple[int, float]]]:
     bank, classes = np.stack(samples), np.array(labels)
     for line, width, ink, out in zip(lines, widths, small, found, strict=True):
         lifted = None
-        for reading, han in zip(line.readings, line.han, strict=True):
-            if not han or reading.sure:
+        for reading in line.readings:
+            if not reading.han or reading.sure:
                 continue
             lifted = lifted or [np.roll(ink, lift, axis=0) for lift in LIFTS]
             at = line.centre(reading) * PICTURE_SIZE / width

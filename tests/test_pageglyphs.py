@@ -51,10 +51,10 @@ def test_an_unsure_worn_glyph_is_closest_to_the_sure_copies_of_its_character():
     def line(text: str, unsure: dict[int, str]) -> pageglyphs.Line:
         crop = render(text)
         readings = [pageglyphs.Reading(start=i * steps, peak=i * steps + steps // 2,
-                                       label=labels.index(unsure.get(i, ch)), sure=i not in unsure)
+                                       label=labels.index(unsure.get(i, ch)), han=True, sure=i not in unsure)
                     for i, ch in enumerate(text)]
         ink = 1 - crop[:, :, 0].astype(np.float32) / 255
-        return pageglyphs.Line(ink, step_px, readings, [True] * len(readings))
+        return pageglyphs.Line(ink, step_px, readings)
 
     worn = line("提供法治讲座指标值", {4: "座", 7: "怀"})
     # The 标 at 7 worn away: white streaks across its strokes, as thresholding leaves them.
@@ -73,7 +73,7 @@ def test_an_unsure_worn_glyph_is_closest_to_the_sure_copies_of_its_character():
 def test_a_page_with_few_sure_characters_compares_nothing():
     crop = render("指标值")
     labels = classes()
-    readings = [pageglyphs.Reading(i * 6, i * 6 + 3, labels.index(ch), sure=i != 1)
+    readings = [pageglyphs.Reading(i * 6, i * 6 + 3, labels.index(ch), han=True, sure=i != 1)
                 for i, ch in enumerate("指怀值")]
     ink = 1 - crop[:, :, 0].astype(np.float32) / 255
-    assert pageglyphs.closest_glyphs([pageglyphs.Line(ink, PITCH / 6, readings, [True] * 3)]) == [{}]
+    assert pageglyphs.closest_glyphs([pageglyphs.Line(ink, PITCH / 6, readings)]) == [{}]
