@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .model import Cell, Page, Table, text_grid
 from .tables import text_of
-from .textjoin import group_lines, join_lines, squashed
+from .textjoin import ended_ocr_text, group_lines, join_lines, squashed
 
 # Page numbers and continuation marks. A page number OCR misread on a worn page ("第1质",
 # "糖2氨") still is a short number with at most one character either side.
@@ -54,6 +54,10 @@ def stitch(pages: list[Page]) -> list[Table]:
                 logical.append(replace(table, cells=list(table.cells), pages=list(table.pages)))
                 prev = logical[-1]
             last_page_of[id(logical[-1])] = page.number
+    for table in logical:  # now that cut rows are whole
+        for cell in table.cells:
+            if cell.source != "text-layer":
+                cell.text = ended_ocr_text(cell.text)
     return logical
 
 

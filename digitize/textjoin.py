@@ -104,6 +104,19 @@ NO_LINE_START = "，。、；：！？）】」』"
 DOCUMENT_YEAR = re.compile(r"(?<=[\u3400-\u9fff])[\[［(（【〔](\s*\d{4}\s*)[\]］)）】〕](?=\s*\d+\s*号)")
 
 
+# A numbered list in a cell ("1、产出指标：…，年度指标值：95%。2、效益指标：…") numbers its
+# items with 、 and ends each with 。, and a label and its colon follow the clause before them
+# after ，; a worn scan leaves these small marks looking alike, and OCR mixes them up.
+HAN = "\u3400-\u9fff"
+LIST_MARKS = ".,:;·，、：；。"
+ITEM_NUMBER = re.compile(rf"(?<![0-9.])([0-9]{{1,2}})[{LIST_MARKS}](?=[{HAN}]{{1,5}}[：:])")
+ITEM_END = re.compile(rf"(?<=[^0-9\s{LIST_MARKS}])[{LIST_MARKS}]?(?=[0-9]{{1,2}}、[{HAN}]{{1,5}}[：:])")
+# Two to five characters before a colon may be a list of short items ("时间、地点："), not a label.
+LABEL_AFTER_CLAUSE = re.compile(rf"(?<=[{HAN}%）)”》])[、。；;.:·：](?=[{HAN}]{{3,5}}[：:])")
+# A cell's text ends on its last character or a full stop, never on a comma or semicolon;
+# a figure on its last digit. (A full-width colon read as such may end a label.)
+TEXT_END = re.compile(rf"(?<=[{HAN}%）)”》0-9])[.,:;，；、·]$")
+FIGURE_END = re.compile(r"(?<=[0-9])[.,:;·]$")
 # Chinese text never doubles a comma, stop or colon; OCR reads one mark twice.
 DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
 # A book title opened or closed with an angle bracket the OCR read for 《 or 》.
@@ -114,11 +127,21 @@ QUOTE_MARKS = re.compile("[\"“”]")
 
 def tidy_ocr_text(text: str) -> str:
     """OCR'd cell text without the rule remains at its start, document numbers' years in 〔〕,
-    doubled marks read once, 《》 for angle brackets around a title and quotes paired."""
+    the marks of a numbered list as such lists set them, doubled marks read once, 《》 for
+    angle brackets around a title and quotes paired."""
     text = DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text.lstrip(NO_LINE_START + " "))
+    text = ITEM_END.sub("。", ITEM_NUMBER.sub(r"\1、", text))
+    text = LABEL_AFTER_CLAUSE.sub("，", text)
     text = DOUBLED_MARK.sub(r"\1", text)
     text = TITLE_CLOSED.sub(r"\1》", TITLE_OPENED.sub("《", text))
     return paired_quotes(text)
+
+
+def ended_ocr_text(text: str) -> str:
+    """A whole OCR'd cell's text with the mark it ends on set as cells end: a full stop after
+    text, none after a figure. Only whole: the first part of a row cut by a page break
+    may well stop on a comma."""
+    return TEXT_END.sub("。", text) if re.search(f"[{HAN}]", text) else FIGURE_END.sub("", text)
 
 
 def paired_quotes(text: str) -> str:

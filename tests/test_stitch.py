@@ -6,8 +6,9 @@ from digitize.model import Char, Page, Segment
 TOP, ROW = 100.0, 30.0
 
 
-def ruled_page(number: int, col_x: list[float], texts: list[list[str]]) -> Page:
-    """A page holding one ruled table with `texts` in its cells, one character per 10 pt."""
+def ruled_page(number: int, col_x: list[float], texts: list[list[str]], source: str = "text-layer") -> Page:
+    """A page holding one ruled table with `texts` in its cells, one character per 10 pt, as
+    read from `source`."""
     rows = [TOP + ROW * r for r in range(len(texts) + 1)]
     segments = [Segment(col_x[0], y, col_x[-1], y) for y in rows]
     segments += [Segment(x, rows[0], x, rows[-1]) for x in col_x]
@@ -17,7 +18,7 @@ def ruled_page(number: int, col_x: list[float], texts: list[list[str]]) -> Page:
             for i, ch in enumerate(text):
                 x = col_x[c] + 5 + 10 * i
                 chars.append(Char(ch, (x, rows[r] + 10, x + 10, rows[r] + 20)))
-    page = Page(number, 600, 800, chars=chars, segments=segments)
+    page = Page(number, 600, 800, chars=chars, segments=segments, source=source)
     page.tables = tables.find_tables(page)
     return page
 
@@ -132,3 +133,13 @@ def test_a_cut_row_whose_rest_lies_in_a_cell_widened_over_empty_slots_joins_its_
     second.tables = tables.find_tables(second)
     (table,) = stitch.stitch([first, second])
     assert table.grid() == [["项目", "名称", "说明"], ["甲", "一二三四五", "丙"], ["乙", "六", "丁"]]
+
+
+def test_an_ocr_cell_ends_on_a_full_stop_once_its_cut_row_is_whole():
+    # The second column's last row is cut after a comma; the third column's cell ends on a
+    # comma the scan made of its full stop.
+    header = ["项目", "名称", "说明"]
+    first = ruled_page(1, [50, 200, 350, 500], [header, ["甲", "一二三，", "丙丁，"]], "ocr:rapidocr")
+    second = ruled_page(2, [50, 200, 350, 500], [["", "四五，", ""], ["乙", "六", "戊"]], "ocr:rapidocr")
+    (table,) = stitch.stitch([first, second])
+    assert table.grid() == [header, ["甲", "一二三，四五。", "丙丁。"], ["乙", "六", "戊"]]

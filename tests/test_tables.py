@@ -234,7 +234,7 @@ def test_a_scanned_page_whose_rules_all_wore_away_holds_the_text_block_set_in_co
     # (less than a table of single-line rows needs). Above it a title, below a page number.
     col = [55, 155, 255, 455]
     target = "通过开展本项目推动全区普法依法治理"  # 17 glyphs: ends at 425
-    measure = "1、产出指标：全年"
+    measure = "1、产出指标：全年。"
     rows = [["主管部门", "项目名称", "绩效目标", "绩效指标"],
             [["司法局"], ["普法经费"], [target] * 6, [measure] * 6],
             [["司法局"], ["法律援助"], [target] * 3, [measure] * 3]]

@@ -1,6 +1,6 @@
 import pytest
 
-from digitize.textjoin import join_lines, tidy_ocr_text, tidy_spaces
+from digitize.textjoin import ended_ocr_text, join_lines, tidy_ocr_text, tidy_spaces
 
 
 def test_cjk_lines_join_without_space():
@@ -61,3 +61,24 @@ def test_quotes_read_the_wrong_way_round_are_paired(read, meant):
 ])
 def test_misread_title_marks_and_doubled_marks_are_put_right(read, meant):
     assert tidy_ocr_text(read) == meant
+
+
+def test_tidy_ocr_text_sets_the_marks_of_a_numbered_list():
+    read = "1.产出指标：培训次数、年度指标值：4次:2,效益指标：满意率.年度指标值：90%3、满意度指标："
+    meant = "1、产出指标：培训次数，年度指标值：4次。2、效益指标：满意率，年度指标值：90%。3、满意度指标："
+    assert tidy_ocr_text(read) == meant
+    assert tidy_ocr_text("不少于4次2、产出指标：接待人数") == "不少于4次。2、产出指标：接待人数"
+
+
+def test_tidy_ocr_text_leaves_marks_that_number_no_labelled_item():
+    for text in ("第1、2季度：完成验收", "时间、地点：海珠区", "年度指标值：1.配备办公桌椅、2.备有电脑",
+                 "增长2.5倍：", "完成率100%。2、产出指标：", "（2021.03）经费"):
+        assert tidy_ocr_text(text) == text
+
+
+def test_an_ocr_cell_ends_on_its_last_character_or_a_full_stop():
+    assert ended_ocr_text("年度指标值：100%.") == "年度指标值：100%。"
+    assert ended_ocr_text("推进依法治区，") == "推进依法治区。"
+    assert ended_ocr_text("10,265.10.") == "10,265.10"
+    for text in ("备注：", "（一）", "12.5", "办结率100%", ""):
+        assert ended_ocr_text(text) == text
