@@ -38,6 +38,8 @@ STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
 # A point straight after a full-width mark ("。.5、", "：.100%") is a speck the mark's wide box
 # took in: Chinese text sets no point there. It is read as rule debris, and dropped.
 SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
+# A worn % after a figure reads as a round letter ("100o", "95α"); no unit is written so.
+PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
 # A point followed by three digits and another point separates thousands: "5.576.21" is 5,576.21.
 THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris; so
@@ -150,6 +152,7 @@ def fix_marks(text: str) -> str:
     """Undo the engines' usual misreadings of punctuation; keeps the text's length (what is to
     be dropped becomes rule debris)."""
     text = SPECK_AFTER_MARK.sub("丨", text.translate(MISREAD_MARKS))
+    text = PERCENT_AS_LETTER.sub("%", text)
     return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text))
 
 

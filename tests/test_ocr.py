@@ -137,6 +137,13 @@ def test_fix_marks_restores_chinese_stops_and_keeps_decimal_points():
     assert ocr.fix_marks("丶") == "、"
 
 
+def test_fix_marks_reads_a_round_letter_after_a_figure_as_percent():
+    assert ocr.fix_marks("年度指标值：100o。") == "年度指标值：100%。"
+    assert ocr.fix_marks("满意率95α以上") == "满意率95%以上"
+    for text in ("1O0", "5TB", "2o2", "No.3", "100ok"):
+        assert ocr.fix_marks(text) == text
+
+
 def test_a_point_straight_after_a_full_width_mark_is_dropped():
     def text(read: str) -> str:
         return "".join(ch.text for ch in ocr.line_chars([(read, 0, 10 * len(read), 0.9)], 0, 12, 1.0))
