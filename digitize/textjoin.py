@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .lexicon import is_han
 from .model import Char
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -99,29 +100,29 @@ def cell_text(chars: list[Char], infer_spaces: bool = True) -> str:
 NO_LINE_START = "，。、；：！？）】」』"
 
 
+HAN_RANGE = "\u3400-\u9fff"  # the Han characters lexicon.is_han knows, for a regular expression
 # The year of a document number is set in 〔〕 (GB/T 9704: "穗财政〔2021〕113号"); OCR reads
 # it as [], () or 【】, and the number may wrap within its cell.
-DOCUMENT_YEAR = re.compile(r"(?<=[\u3400-\u9fff])[\[［(（【〔](\s*\d{4}\s*)[\]］)）】〕](?=\s*\d+\s*号)")
+DOCUMENT_YEAR = re.compile(rf"(?<=[{HAN_RANGE}])[\[［(（【〔](\s*\d{{4}}\s*)[\]］)）】〕](?=\s*\d+\s*号)")
 
 
 # A numbered list in a cell ("1、产出指标：…，年度指标值：95%。2、效益指标：…") numbers its
 # items with 、 and ends each with 。, and a label and its colon follow the clause before them
 # after ，; a worn scan leaves these small marks looking alike, and OCR mixes them up.
-HAN = "\u3400-\u9fff"
 LIST_MARKS = ".,:;·，、：；。"
-ITEM_NUMBER = re.compile(rf"(?<![0-9.])([0-9]{{1,2}})[{LIST_MARKS}](?=[{HAN}]{{1,5}}[：:])")
-ITEM_END = re.compile(rf"(?<=[^0-9\s{LIST_MARKS}])[{LIST_MARKS}]?(?=[0-9]{{1,2}}、[{HAN}]{{1,5}}[：:])")
+ITEM_NUMBER = re.compile(rf"(?<![0-9.])([0-9]{{1,2}})[{LIST_MARKS}](?=[{HAN_RANGE}]{{1,5}}[：:])")
+ITEM_END = re.compile(rf"(?<=[^0-9\s{LIST_MARKS}])[{LIST_MARKS}]?(?=[0-9]{{1,2}}、[{HAN_RANGE}]{{1,5}}[：:])")
 # Two to five characters before a colon may be a list of short items ("时间、地点："), not a label.
-LABEL_AFTER_CLAUSE = re.compile(rf"(?<=[{HAN}%）)”》])[、。；;.:·：](?=[{HAN}]{{3,5}}[：:])")
+LABEL_AFTER_CLAUSE = re.compile(rf"(?<=[{HAN_RANGE}%）)”》])[、。；;.:·：](?=[{HAN_RANGE}]{{3,5}}[：:])")
 # A cell's text ends on its last character or a full stop, never on a comma or semicolon;
 # a figure on its last digit. (A full-width colon read as such may end a label.)
-TEXT_END = re.compile(rf"(?<=[{HAN}%）)”》0-9])[.,:;，；、·]$")
+TEXT_END = re.compile(rf"(?<=[{HAN_RANGE}%）)”》0-9])[.,:;，；、·]$")
 FIGURE_END = re.compile(r"(?<=[0-9])[.,:;·]$")
 # Chinese text never doubles a comma, stop or colon; OCR reads one mark twice.
 DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
 # A book title opened or closed with an angle bracket the OCR read for 《 or 》.
-TITLE_OPENED = re.compile(r"<(?=[\u3400-\u9fff][^<>《》]*》)")
-TITLE_CLOSED = re.compile(r"(?<=《)([^<>《》]*[\u3400-\u9fff])>")
+TITLE_OPENED = re.compile(rf"<(?=[{HAN_RANGE}][^<>《》]*》)")
+TITLE_CLOSED = re.compile(rf"(?<=《)([^<>《》]*[{HAN_RANGE}])>")
 QUOTE_MARKS = re.compile("[\"“”]")
 
 
@@ -141,7 +142,7 @@ def ended_ocr_text(text: str) -> str:
     """A whole OCR'd cell's text with the mark it ends on set as cells end: a full stop after
     text, none after a figure. Only whole: the first part of a row cut by a page break
     may well stop on a comma."""
-    return TEXT_END.sub("。", text) if re.search(f"[{HAN}]", text) else FIGURE_END.sub("", text)
+    return TEXT_END.sub("。", text) if any(map(is_han, text)) else FIGURE_END.sub("", text)
 
 
 def paired_quotes(text: str) -> str:
