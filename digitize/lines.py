@@ -406,7 +406,7 @@ def _between_row_rules(dark: np.ndarray, h_mask: np.ndarray, px: float) -> np.nd
         x, y, w, h, _ = stats[i]
         above, below = h_mask[max(0, y - reach):y, x:x + w], h_mask[y + h:y + h + reach, x:x + w]
         keep[i] = above.any() and below.any()
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return _mask_of(labels, keep)
 
 
 def _candidates(labels: np.ndarray, stats: np.ndarray, horizontal: bool, px: float) -> np.ndarray:
@@ -416,7 +416,12 @@ def _candidates(labels: np.ndarray, stats: np.ndarray, horizontal: bool, px: flo
     dash = (thickness <= max(3.0, DASH_THICKNESS * px)) & (length >= 3 * thickness)
     keep = (length > GLYPH * px) | dash
     keep[0] = False  # background
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return _mask_of(labels, keep)
+
+
+def _mask_of(labels: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """A mask of the labelled blobs kept (`keep` by label)."""
+    return np.where(keep, 255, 0).astype(np.uint8)[labels]  # a lookup, not a page-sized where
 
 
 def _rule_mask(dark: np.ndarray, horizontal: bool, px: float) -> np.ndarray:

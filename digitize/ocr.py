@@ -54,6 +54,9 @@ DET_DPI = 150
 # Lines the first detection missed are looked for again at up to this resolution (more costs
 # memory, not accuracy).
 MISSED_DPI = 300
+# Ink left outside the detected lines is looked at only where it holds a piece this many line
+# heights tall or wide: a binarized page's specks smear into blobs that hold no text.
+GLYPH_PIECE = 0.3
 # Pixels darker than this are print; a page without any is blank.
 INK_GREY = 160
 # Page orientation is judged from text lines detected at this coarser resolution, and
@@ -304,6 +307,8 @@ class RapidOcrEngine:
         for x, y, w, h, _area in stats[1:]:
             if h < 0.6 * line_h or w < 1.2 * line_h:  # a lone glyph smears to 1.5 line heights
                 continue
+            if not _holds_glyph(ink[y:y + h, x:x + w], line_h):
+                continue  # specks of the paper, smeared together
             pad = int(line_h / 2)
             x0, y0 = max(0, x - pad), max(0, y - pad)
             for box in self._detect(bgr[y0:y + h + pad, x0:x + w + pad], factor, (x0, y0)):
@@ -615,6 +620,13 @@ def _without_overlaps(lines: list[list[Char]]) -> list[Char]:
             taken.append((min(c.bbox[0] for c in kept[i]), kept[i][0].bbox[1],
                           max(c.bbox[2] for c in kept[i]), kept[i][0].bbox[3]))
     return [c for line in kept for c in line]
+
+
+def _holds_glyph(ink: np.ndarray, line_h: float) -> bool:
+    """Does the ink mask hold a piece the size of a glyph or a good part of one?"""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink)
+    sides = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]]
+    return bool((sides.max(axis=1, initial=0) >= GLYPH_PIECE * line_h).any())
 
 
 def _standing(boxes: np.ndarray) -> bool:

@@ -92,23 +92,27 @@ def drop_colour(rgb: np.ndarray) -> np.ndarray:
     """
     rgb = np.ascontiguousarray(rgb)
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    saturation = hsv[:, :, 1].astype(np.float32)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     low, high = SEAL_SATURATION
+    if not (hsv[:, :, 1] > low).any():
+        return grey
+    # Only tinted pixels can change; scans have few, so only those are worked on.
+    tinted = np.nonzero(hsv[:, :, 1] >= min(low, STAMP_GHOST[0]))
+    saturation = hsv[:, :, 1][tinted].astype(np.float32)
+    brightest = rgb[tinted].max(axis=1)
+    tinted_grey = grey[tinted].astype(np.float32)
     # Blend by saturation, so the pale, half-coloured rim of a stamp goes too.
     weight = np.clip((saturation - low) / (high - low), 0, 1)
-    if not weight.any():
-        return grey.astype(np.uint8)
-    brightest = rgb.max(axis=2)
-    grey += weight * (brightest - grey)
+    tinted_grey += weight * (brightest - tinted_grey)
     # A stamp's ink also darkens the paper's own colour, so its dull strokes would stay as a
     # grey ghost OCR reads; a reddish or bluish pixel lighter than print is paper. (Yellowed
     # paper, and the grey print on it, have other hues.)
-    hue = hsv[:, :, 0]
+    hue = hsv[:, :, 0][tinted]
     stamp_hue = (hue < STAMP_HUES[0]) | (hue > STAMP_HUES[1])
     dull = (saturation >= STAMP_GHOST[0]) & (saturation < high)  # print over a vivid stamp is vivid
-    grey[stamp_hue & dull & (brightest >= STAMP_GHOST[1])] = 255
-    return grey.astype(np.uint8)
+    tinted_grey[stamp_hue & dull & (brightest >= STAMP_GHOST[1])] = 255
+    grey[tinted] = tinted_grey.astype(np.uint8)
+    return grey
 
 
 def clean(image: PageImage) -> PageImage:

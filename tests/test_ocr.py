@@ -237,6 +237,20 @@ def test_a_lone_glyph_the_first_detection_missed_is_looked_for_again():
     assert found[:, 1].min() <= 45 * px < found[:, 1].max()
 
 
+def test_leftover_ink_is_looked_at_again_only_where_it_holds_a_glyph():
+    grey, area = render_line("法律")
+    line_h = (area.y1 - area.y0) * DPI / 72
+    ink = np.where(grey < ocr.INK_GREY, 255, 0).astype(np.uint8)
+    assert ocr._holds_glyph(ink, line_h)
+    # The speckle of a black-and-white scan's paper: dots of a pixel or two.
+    rng = np.random.default_rng(0)
+    specks = np.zeros_like(ink)
+    ys, xs = rng.integers(0, ink.shape[0] - 2, 400), rng.integers(0, ink.shape[1] - 2, 400)
+    for y, x in zip(ys, xs, strict=True):
+        specks[y:y + 2, x:x + 2] = 255
+    assert not ocr._holds_glyph(specks, line_h)
+
+
 def test_a_line_of_one_character_read_unsurely_is_debris():
     engine = ocr.get_engine("rapidocr")
     for text, kept in (("4", False), ("数）", True)):  # the wrapped end of a cell's text is kept
