@@ -40,6 +40,10 @@ STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
 SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
 # A worn % after a figure reads as a round letter ("100o", "95α"); no unit is written so.
 PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
+# At low resolution 工 falls apart into a letter and a dot ("I.作", or "1.作" after Chinese
+# text), or reads as a lone letter; no word of Latin letters is one letter before Chinese text.
+WORK_AS_LETTER = re.compile(r"(?<![0-9A-Za-z])[IlL][.·]?(?=[\u3400-\u9fff])"
+                            r"|(?<=[\u3400-\u9fff])1[.·](?=[\u3400-\u9fff])")
 # A point followed by three digits and another point separates thousands: "5.576.21" is 5,576.21.
 THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris; so
@@ -94,6 +98,12 @@ SURE_MARK = 0.9
 # at the line's start or end, is a sliver of a neighbouring cell's character that the
 # detection box took in across the rule between them.
 SLIVER_WIDTH = 0.7
+# At low resolution the left stroke of 区, 国 or 门 stands apart and reads as an opening
+# square bracket, which budget tables do not print without its closing one; the rest of 区
+# then reads as one of REST_OF_QU's marks.
+OPEN_BRACKETS = "[【［"
+CLOSE_BRACKETS = "]】］"
+REST_OF_QU = frozenset("×xX<《≤αK")
 # A character the recogniser reads less surely than this is chosen again, from its likeliest
 # readings down to LEAST_LIKELY, with the word prior (lexicon.py) counted at LEXICON_WEIGHT.
 SURE_READING = 0.97
@@ -156,6 +166,7 @@ def fix_marks(text: str) -> str:
     be dropped becomes rule debris)."""
     text = SPECK_AFTER_MARK.sub("丨", text.translate(MISREAD_MARKS))
     text = PERCENT_AS_LETTER.sub("%", text)
+    text = WORK_AS_LETTER.sub(lambda found: "工".ljust(len(found.group()), "丨"), text)
     return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text))
 
 
@@ -334,7 +345,7 @@ class RapidOcrEngine:
             confidences = [score] * len(contents)
         pieces = [(content, min(p[0] for p in b), max(p[0] for p in b), conf)
                   for b, content, conf in zip(boxes, contents, confidences, strict=True)]
-        pieces = _with_ones(crop[:, :, 0], _without_slivers(pieces), x0)
+        pieces = _with_ones(crop[:, :, 0], _with_left_strokes(_without_slivers(pieces)), x0)
         pieces = _judged_by_shape(crop[:, :, 0], pieces, x0, black_and_white)
         pieces = self._with_skipped_characters(crop, pieces, x0)
         return line_chars(pieces + self._lost_mark(crop, text, pieces[-1][2] - x0, x0), y0, y1, scale)
@@ -479,6 +490,29 @@ def _without_slivers(pieces: list[Piece]) -> list[Piece]:
     return pieces
 
 
+def _with_left_strokes(pieces: list[Piece]) -> list[Piece]:
+    """The line's pieces with each opening bracket that no closing one follows put back into
+    the character it is the left stroke of: the Han character read next to it, or 区 where
+    what follows is one of REST_OF_QU, as it is where a "1" after a Han character is that stroke."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        text, start, end, confidence = pieces[i]
+        after = pieces[i + 1] if i + 1 < len(pieces) else None
+        unclosed = text in OPEN_BRACKETS and not any(p[0] in CLOSE_BRACKETS for p in pieces[i + 1:])
+        stroke = unclosed or (text == "1" and bool(out) and is_han(out[-1][0]))
+        if after is not None and unclosed and is_han(after[0]):
+            out.append((after[0], start, after[2], after[3]))
+            i += 2
+        elif after is not None and stroke and after[0] in REST_OF_QU:
+            out.append(("区", start, after[2], min(confidence, after[3])))
+            i += 2
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
+
+
 def _with_ones(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
     """The line's pieces with each run of dashes and dots beside a Han character (and beside
     no figure or letter) read as 一 where its ink is the one flat stroke of a 一 (一般, 统一)."""
@@ -506,7 +540,8 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
     pieces put back; an unsure piece with no ink under it (a guess at the gap between two
     cells' texts) dropped; a dot ("." or "·") between Han characters, on a scan mostly what is
     left of a Chinese mark, read as the mark its shape says, by default the commonest, ，; one
-    before the number of a list's next item ("记录.2、") as the 。 that ends the item before.
+    before the number of a list's next item ("记录.2、") as the 。 that ends the item before;
+    a 。 inside a sentence that hangs down like a ， (a worn comma loses its tail's taper) as ，.
     On a `black_and_white` scan, whose thresholding wipes out faint dots, a blank a character
     wide before the number of a list's next item is that 。."""
     width = _han_width(pieces)
@@ -517,6 +552,9 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
 
     def ends_text(i: int) -> bool:
         return is_han(pieces[i][0]) or pieces[i][0] == "%"
+
+    def inside_sentence(i: int) -> bool:
+        return 0 < i < len(pieces) - 1 and ends_text(i - 1) and is_han(pieces[i + 1][0])
 
     def item_number(i: int) -> bool:
         """Is piece i the number of a list's item ("2、")?"""
@@ -531,6 +569,7 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
         return (text in SHAPE_JUDGED or confidence < MIN_LINE_SCORE
                 or (text in COLONS + COMMAS and confidence < SURE_MARK)
                 or (text in ".·" and (between_han(i) or before_item(i)))
+                or (text == "。" and inside_sentence(i))
                 or (i > 0 and start - pieces[i - 1][2] >= gap))
 
     if not any(doubtful(i) for i in range(len(pieces))):
@@ -575,9 +614,14 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
                 continue
         elif text == "·" and glyphs.is_full_stop(line, start - x0, end - x0):
             shape = "。"
+        elif text == "。" and inside_sentence(i) and glyphs.comma_form(line, start - x0, end - x0) == "，":
+            shape = "，"
         if shape and unicodedata.normalize("NFKC", shape) == unicodedata.normalize("NFKC", text):
             shape = text  # confirmed; a half-width reading keeps its width
-        judged.append((shape, start, end, max(confidence, SHAPE_CONFIDENCE)) if shape else
+        # A shape says which mark a piece is, not that it is one: what the recogniser barely
+        # saw may be the remnant of a rule (its dashes stand like a ， or stack like a ；).
+        sure = max(confidence, SHAPE_CONFIDENCE) if confidence >= MIN_LINE_SCORE else confidence
+        judged.append((shape, start, end, sure) if shape else
                       (text, start, end, confidence))
     return judged
 

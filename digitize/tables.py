@@ -27,6 +27,7 @@ SIDE_WEAR = 30.0  # points a side rule standing alone may fall short of the top 
 ROW_RULE_SHARE = 0.8  # a loose horizontal rule spanning this share of a table's width is one of its rows
 HINT_REACH = 0.03  # share of the table's width: a text gutter this close to a hinted boundary is it
 SURE_GLYPH = 0.5  # OCR confidence below which a glyph is no evidence of text crossing a boundary
+SURE_STROKE = 0.9  # the same for a glyph of one upright stroke, which is what a rule's remnant reads as
 TIGHT = 0.25  # glyph sizes: an unsure glyph this close to its neighbours is set in running text
 GUTTER_REACH = 3.0  # glyph sizes: texts this close to a gutter on both sides are parted by it
 CELLS_APART = 0.7  # glyph sizes: two cells' texts on one line are this far apart at least
@@ -51,6 +52,7 @@ BLOCK_LINES = 4
 RULED_SHARE = 0.5
 CLOSING_MARKS = set(NO_LINE_START + "》”")
 RULE_LOOKALIKES = set("|!！'‘’“”")  # what OCR reads into a piece of a vertical rule
+ONE_STROKE = set("1lI")
 OPENING_MARKS = set("（【「『《“")
 
 
@@ -406,6 +408,9 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
     for ch in chars:
         r = _index(row_y, ch.cy)
         c = _index(col_x, ch.cx)
+        if any(spans[r][k] != spans[r][k + 1] and _gap_guess(ch, col_x[k + 1], chars)
+               for k in range(ncols - 1)):
+            continue  # a guess at the gap between two cells' texts belongs to neither
         slot_chars.setdefault(spans[r][c], []).append(ch)
 
     bottom_right: dict[tuple[int, int], tuple[int, int]] = {}  # row-major, so the last slot wins
@@ -640,6 +645,7 @@ def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) 
     marks = [ch for ch in chars if y0 < ch.cy < y1 and ch.text in RULE_LOOKALIKES
              and any(ch.bbox[0] <= b <= ch.bbox[2] for b in col_x[1:-1])]
     remnants = [m for m in marks if any(abs(m.cy - n.cy) < 0.5 * m.size for n in marks if n is not m)]
+    remnants += [ch for ch in chars if y0 < ch.cy < y1 and _gap_guess(ch, x, chars)]
     inside = [ch for ch in chars if y0 < ch.cy < y1 and col_x[c] <= ch.cx < col_x[c + 2]
               and not any(ch is m for m in remnants)]
     left = [ch for ch in inside if ch.cx < x]
@@ -650,6 +656,20 @@ def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) 
     width = han[len(han) // 2] if han else None  # OCR's line boxes make a glyph's size uneven
     return not any(abs(a.cy - b.cy) < 0.5 * a.size and b.bbox[0] - a.bbox[2] < CELLS_APART * (width or a.size)
                    for a in left for b in right)
+
+
+def _gap_guess(ch: Char, x: float, chars: list[Char]) -> bool:
+    """Is `ch` (one of `chars`) read unsurely over the boundary x: a mark, the recogniser's
+    guess at the gap between two cells' texts that its line ran across, or one upright stroke
+    standing apart from the glyphs beside it, its reading of what is left of the rule there?"""
+    if not ch.bbox[0] < x < ch.bbox[2]:
+        return False
+    if ch.text in ONE_STROKE:
+        return ch.confidence < SURE_STROKE and not any(
+            other is not ch and abs(other.cy - ch.cy) < 0.5 * ch.size
+            and max(other.bbox[0] - ch.bbox[2], ch.bbox[0] - other.bbox[2]) < 0.5 * ch.size
+            for other in chars)
+    return ch.confidence < SURE_GLYPH and not (ch.text.isalnum() or is_han(ch.text))
 
 
 def _centred_alone(chars: list[Char], col_rules: list[Segment], col_x: list[float], c: int,

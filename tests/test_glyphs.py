@@ -239,3 +239,29 @@ def test_an_unsure_enumeration_comma_before_a_label_is_a_comma():
     numbered = set_line(("1", 0), ("、", 0.5), ("产出", 1.5), ("：", 3.5))
     read = pieces_at(("1", 0, 0.5), ("、", 0.5, 1.5), ("产", 1.5, 2.5), ("出", 2.5, 3.5), ("：", 3.5, 4.5))
     assert ocr._judged_by_shape(numbered, read, 0)[1][0] == "、"
+
+
+def test_a_full_stop_read_inside_a_sentence_that_hangs_like_a_comma_is_a_comma():
+    # A black-and-white scan wears a ， down to a blob the recogniser takes for 。; it still
+    # hangs down, where a 。 sits round on the line.
+    read = pieces_at(("工", 0, 1), ("作", 1, 2), ("。", 2, 3), ("促", 3, 4), ("进", 4, 5))
+    comma = set_line(("工作", 0), ("，", 2), ("促进", 3))
+    assert ocr._judged_by_shape(comma, read, 0)[2][0] == "，"
+    stop = set_line(("工作", 0), ("。", 2), ("促进", 3))
+    assert ocr._judged_by_shape(stop, read, 0)[2][0] == "。"
+
+
+def test_a_shape_does_not_make_sure_a_mark_the_recogniser_barely_saw():
+    # It may be no mark at all but the remnant of a rule: the table stage weighs it by the
+    # recogniser's confidence.
+    grey = set_line(("服务", 0), ("，", 2), ("年度", 3))
+
+    def judged(confidence: float) -> float:
+        read = [(text, start, end, confidence if text == "，" else 1.0) for text, start, end, _ in
+                pieces_at(("服", 0, 1), ("务", 1, 2), ("，", 2, 3), ("年", 3, 4), ("度", 4, 5))]
+        mark = ocr._judged_by_shape(grey, read, 0)[2]
+        assert mark[0] == "，"
+        return mark[3]
+
+    assert judged(0.6) == ocr.SHAPE_CONFIDENCE
+    assert judged(0.4) == 0.4

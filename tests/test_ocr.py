@@ -144,6 +144,18 @@ def test_fix_marks_reads_a_round_letter_after_a_figure_as_percent():
         assert ocr.fix_marks(text) == text
 
 
+def test_work_fallen_apart_into_a_letter_and_a_dot_is_read_as_work():
+    def text(read: str) -> str:
+        return "".join(ch.text for ch in ocr.line_chars([(read, 0, 10 * len(read), 0.9)], 0, 12, 1.0))
+
+    assert text("法律服务I.作经费") == "法律服务工作经费"
+    assert text("I.作日志") == "工作日志"
+    assert text("5个1.作日内") == "5个工作日内"
+    assert text("纪检L作") == "纪检工作"
+    for kept in ("提供1次讲座", "1.面向市直", "4.5万元", "LED灯", "2021.12"):  # figures and words
+        assert text(kept) == kept
+
+
 def test_a_point_straight_after_a_full_width_mark_is_dropped():
     def text(read: str) -> str:
         return "".join(ch.text for ch in ocr.line_chars([(read, 0, 10 * len(read), 0.9)], 0, 12, 1.0))
@@ -290,3 +302,20 @@ def test_a_character_the_recogniser_skipped_is_read_again_from_its_gap():
     assert mended[6][1] == pytest.approx(10 * DPI / 72 + 6 * pitch, abs=1)
     crop, pieces = line_with_gap(False)  # blank paper in the gap: nothing to read
     assert engine._with_skipped_characters(crop, pieces, 0.0) == pieces
+
+
+def test_an_opening_bracket_nothing_closes_is_the_left_stroke_of_the_character_after_it():
+    # At low resolution the left stroke of 区, 国 or 门 stands apart and reads as "[", and the
+    # rest of 区 as "<" or "×".
+    def mended(text):
+        pieces = [(ch, 10.0 * i, 10.0 * (i + 1), 0.9) for i, ch in enumerate(text)]
+        return ocr._with_left_strokes(pieces)
+
+    assert "".join(p[0] for p in mended("村（社[<）")) == "村（社区）"
+    assert mended("全[×各")[1] == ("区", 10.0, 30.0, 0.9)  # the character takes both boxes
+    assert "".join(p[0] for p in mended("[区政府")) == "区政府"
+    assert "".join(p[0] for p in mended("出[国人员")) == "出国人员"
+    assert "".join(p[0] for p in mended("在册社1≤矫正")) == "在册社区矫正"  # its stroke read as 1
+    assert "".join(p[0] for p in mended("提供1次")) == "提供1次"
+    for text in ("见[附件]", "[2021]", "【1】号", "全["):  # brackets that close, or nothing after
+        assert "".join(p[0] for p in mended(text)) == text

@@ -368,3 +368,28 @@ def test_an_unsure_glyph_set_close_in_running_text_still_runs_across_a_boundary(
     assert tables.text_spans(line, 213, 585, 649)
     # Next to a short text it may be a guess at the gap between two cells.
     assert not tables.text_spans(line[:5], 213, 585, 649)
+
+
+def test_a_guess_read_over_a_worn_rule_between_two_cells_texts_does_not_join_them():
+    # The rule between columns 1 and 2 is worn away in row 1, where OCR read one line across
+    # both cells' texts, with its guess at the gap over the boundary: a mark it was unsure
+    # of, or the rule's remnant read as a "1".
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in (COLS[0], COLS[1], COLS[3])]
+    segments += [Segment(COLS[2], y0, COLS[2], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    texts = [["项目", "名称", "值"], ["甲", "", ""], ["乙", "六七八", "2"], ["丙", "九", "3"]]
+    line = chars_at("法律顾问工作", 180, ROWS[1] + 10) + chars_at("18000元", 258, ROWS[1] + 10)
+
+    def row_read_with(guess: str, confidence: float, x0: float = 245.5, x1: float = 252.5) -> list[str]:
+        gap = Char(guess, (x0, ROWS[1] + 10, x1, ROWS[1] + 20), confidence=confidence)
+        scan = Page(1, 600, 800, chars=grid_chars(texts) + line + [gap], segments=segments,
+                    source="ocr:rapidocr")
+        (table,) = tables.find_tables(scan)
+        return table.grid()[1]
+
+    assert row_read_with("，", 0.4) == ["甲", "法律顾问工作", "18000元"]
+    assert row_read_with("1", 0.63) == ["甲", "法律顾问工作", "18000元"]
+    # What OCR read surely there, or set close beside the glyphs either side, is text running
+    # across the boundary: one merged cell.
+    assert row_read_with("1", 0.99)[1:] == ["法律顾问工作118000元", ""]
+    assert row_read_with("1", 0.63, 241, 256)[1:] == ["法律顾问工作118000元", ""]
