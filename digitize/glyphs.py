@@ -35,6 +35,11 @@ COMMA_SLANT = 0.3
 # less than this, and it stands taller than wide by this factor.
 COMMA_UPRIGHT = 0.2
 COMMA_STANDS = 1.15
+# Thresholding at low resolution rounds a ， into a blob that leans like a 、: one standing
+# this much taller than wide and leaning less than WORN_COMMA_SLANT is a ， (a 、 stands no
+# taller than wide, or leans more).
+WORN_COMMA_STANDS = 1.1
+WORN_COMMA_SLANT = 0.35
 # The lower mark of a ； is a comma, this much taller than the dot above it (as a ratio and
 # in character heights); the two dots of a ： match within the lower ratio.
 TAIL_RATIO = (1.15, 1.25)
@@ -178,16 +183,25 @@ def skipped_mark(line: LineInk, x0: float, x1: float) -> tuple[str, float, float
     return None
 
 
-def _slant(line: LineInk, blob: int) -> str | None:
-    """"、" for a stroke falling from upper left to lower right, "，" for one taller than
-    wide that hangs straight down or bends to the lower left, else None."""
+def _lean(line: LineInk, blob: int) -> float | None:
+    """How much the blob's pixels fall from upper left to lower right (the correlation of
+    their x and y); None for a blob too small or straight to tell."""
     x, y, w, h, _ = line.stats[blob]
     ys, xs = np.nonzero(line.labels[y:y + h, x:x + w] == blob)
     if len(xs) < 3 or xs.std() == 0 or ys.std() == 0:
         return None
-    slant = np.corrcoef(xs, ys)[0, 1]
+    return float(np.corrcoef(xs, ys)[0, 1])
+
+
+def _slant(line: LineInk, blob: int) -> str | None:
+    """"、" for a stroke falling from upper left to lower right, "，" for one taller than
+    wide that hangs straight down or bends to the lower left, else None."""
+    slant = _lean(line, blob)
+    if slant is None:
+        return None
     if slant >= COMMA_SLANT:
         return "、"
+    _, _, w, h, _ = line.stats[blob]
     return "，" if slant < COMMA_UPRIGHT and h >= COMMA_STANDS * w else None
 
 
@@ -210,6 +224,16 @@ def comma_form(line: LineInk, x0: float, x1: float) -> str | None:
     """The comma read at x0..x1 as ， or 、 by the slant of its stroke; None if unclear."""
     marks = _lone_marks(line, x0, x1)
     return _slant(line, marks[0]) if len(marks) == 1 else None
+
+
+def is_worn_comma(line: LineInk, x0: float, x1: float) -> bool:
+    """Is the mark read at x0..x1 (as 、) a ， that thresholding wore round?"""
+    marks = _lone_marks(line, x0, x1)
+    if len(marks) != 1:
+        return False
+    _, _, w, h, _ = line.stats[marks[0]]
+    slant = _lean(line, marks[0])
+    return slant is not None and h >= WORN_COMMA_STANDS * w and slant < WORN_COMMA_SLANT
 
 
 def colon_form(line: LineInk, x0: float, x1: float) -> str | None:

@@ -42,8 +42,10 @@ SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
 PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
 # At low resolution 工 falls apart into a letter and a dot ("I.作", or "1.作" after Chinese
 # text), or reads as a lone letter; no word of Latin letters is one letter before Chinese text.
-WORK_AS_LETTER = re.compile(r"(?<![0-9A-Za-z])[IlL][.·]?(?=[\u3400-\u9fff])"
-                            r"|(?<=[\u3400-\u9fff])1[.·](?=[\u3400-\u9fff])")
+WORK_AS_LETTER = re.compile(r"(?<![0-9A-Za-z])[IlL][.·:]?(?=[\u3400-\u9fff])"
+                            r"|(?<=[\u3400-\u9fff])1[.·:](?=[\u3400-\u9fff])")
+# 于 worn to its strokes reads as F ("不少F65件"); no word is that one letter in Chinese text.
+YU_AS_LETTER = re.compile(r"(?<=[\u3400-\u9fff])F(?=[0-9\u3400-\u9fff])")
 # A point followed by three digits and another point separates thousands: "5.576.21" is 5,576.21.
 THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
 # Lines read with less confidence than this are specks, seal remnants or rule debris; so
@@ -167,6 +169,7 @@ def fix_marks(text: str) -> str:
     text = SPECK_AFTER_MARK.sub("丨", text.translate(MISREAD_MARKS))
     text = PERCENT_AS_LETTER.sub("%", text)
     text = WORK_AS_LETTER.sub(lambda found: "工".ljust(len(found.group()), "丨"), text)
+    text = YU_AS_LETTER.sub("于", text)
     return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text))
 
 
@@ -541,7 +544,8 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
     cells' texts) dropped; a dot ("." or "·") between Han characters, on a scan mostly what is
     left of a Chinese mark, read as the mark its shape says, by default the commonest, ，; one
     before the number of a list's next item ("记录.2、") as the 。 that ends the item before;
-    a 。 inside a sentence that hangs down like a ， (a worn comma loses its tail's taper) as ，.
+    a 。 inside a sentence that hangs down like a ， (a worn comma loses its tail's taper) as ，,
+    and so on a `black_and_white` scan a 、 that stands like a worn ，.
     On a `black_and_white` scan, whose thresholding wipes out faint dots, a blank a character
     wide before the number of a list's next item is that 。."""
     width = _han_width(pieces)
@@ -570,6 +574,7 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
                 or (text in COLONS + COMMAS and confidence < SURE_MARK)
                 or (text in ".·" and (between_han(i) or before_item(i)))
                 or (text == "。" and inside_sentence(i))
+                or (text == "、" and black_and_white and inside_sentence(i))
                 or (i > 0 and start - pieces[i - 1][2] >= gap))
 
     if not any(doubtful(i) for i in range(len(pieces))):
@@ -591,7 +596,9 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
         if confidence < MIN_LINE_SCORE and not line.blobs_near(start - x0, end - x0):
             continue
         shape = None
-        if text in COLONS and confidence < SURE_MARK:
+        if text == "、" and black_and_white and inside_sentence(i):
+            shape = "，" if glyphs.is_worn_comma(line, start - x0, end - x0) else None
+        elif text in COLONS and confidence < SURE_MARK:
             shape = glyphs.colon_form(line, start - x0, end - x0)
             if shape != "：" and _after_label(pieces, i):
                 judged.append(("：", start, end, min(confidence, USAGE_CONFIDENCE)))

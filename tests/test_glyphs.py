@@ -265,3 +265,15 @@ def test_a_shape_does_not_make_sure_a_mark_the_recogniser_barely_saw():
 
     assert judged(0.6) == ocr.SHAPE_CONFIDENCE
     assert judged(0.4) == 0.4
+
+
+def test_an_enumeration_comma_that_stands_like_a_worn_comma_on_a_black_and_white_scan_is_a_comma():
+    # Thresholding rounds a ，into a blob taller than wide that hardly leans.
+    worn = set_line(("工作", 0), ("促进", 3))
+    cv2.ellipse(worn, (round(px(2.3)), 86), (6, 10), 0, 0, 360, 0, -1)
+    read = [(text, start, end, 0.95) for text, start, end, _ in  # read surely
+            pieces_at(("工", 0, 1), ("作", 1, 2), ("、", 2, 3), ("促", 3, 4), ("进", 4, 5))]
+    assert ocr._judged_by_shape(worn, read, 0, black_and_white=True)[2][0] == "，"
+    assert ocr._judged_by_shape(worn, read, 0)[2][0] == "、"  # grey print keeps a comma's taper
+    enumeration = set_line(("工作", 0), ("、", 2), ("促进", 3))
+    assert ocr._judged_by_shape(enumeration, read, 0, black_and_white=True)[2][0] == "、"

@@ -144,7 +144,7 @@ def test_fix_marks_reads_a_round_letter_after_a_figure_as_percent():
         assert ocr.fix_marks(text) == text
 
 
-def test_work_fallen_apart_into_a_letter_and_a_dot_is_read_as_work():
+def test_work_fallen_apart_into_a_letter_and_a_dot_and_a_worn_yu_are_read_as_such():
     def text(read: str) -> str:
         return "".join(ch.text for ch in ocr.line_chars([(read, 0, 10 * len(read), 0.9)], 0, 12, 1.0))
 
@@ -152,7 +152,9 @@ def test_work_fallen_apart_into_a_letter_and_a_dot_is_read_as_work():
     assert text("I.作日志") == "工作日志"
     assert text("5个1.作日内") == "5个工作日内"
     assert text("纪检L作") == "纪检工作"
-    for kept in ("提供1次讲座", "1.面向市直", "4.5万元", "LED灯", "2021.12"):  # figures and words
+    assert text("法制I:作") == "法制工作"
+    assert text("案件数不少F65件") == "案件数不少于65件"  # 于 worn down to an F
+    for kept in ("提供1次讲座", "1.面向市直", "4.5万元", "LED灯", "2021.12", "PDF文件"):  # figures, words
         assert text(kept) == kept
 
 
