@@ -40,6 +40,8 @@ STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
 SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
 # A worn % after a figure reads as a round letter ("100o", "95α"); no unit is written so.
 PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
+# Worn further, it reads as P after a share of at most three digits ("90P"); "1080P" is a resolution.
+PERCENT_AS_P = re.compile(r"(?<![\d.A-Za-z])(\d{1,3})P(?![0-9A-Za-z])")
 # At low resolution 工 falls apart into a letter and a dot ("I.作", or "1.作" after Chinese
 # text), or reads as a lone letter; no word of Latin letters is one letter before Chinese text.
 WORK_AS_LETTER = re.compile(r"(?<![0-9A-Za-z])[IlL][.·:]?(?=[\u3400-\u9fff])"
@@ -167,7 +169,7 @@ def fix_marks(text: str) -> str:
     """Undo the engines' usual misreadings of punctuation; keeps the text's length (what is to
     be dropped becomes rule debris)."""
     text = SPECK_AFTER_MARK.sub("丨", text.translate(MISREAD_MARKS))
-    text = PERCENT_AS_LETTER.sub("%", text)
+    text = PERCENT_AS_P.sub(r"\1%", PERCENT_AS_LETTER.sub("%", text))
     text = WORK_AS_LETTER.sub(lambda found: "工".ljust(len(found.group()), "丨"), text)
     text = YU_AS_LETTER.sub("于", text)
     return THOUSANDS_AS_POINT.sub(",", STOP_AS_DOT.sub("。", text))

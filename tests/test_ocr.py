@@ -140,7 +140,8 @@ def test_fix_marks_restores_chinese_stops_and_keeps_decimal_points():
 def test_fix_marks_reads_a_round_letter_after_a_figure_as_percent():
     assert ocr.fix_marks("年度指标值：100o。") == "年度指标值：100%。"
     assert ocr.fix_marks("满意率95α以上") == "满意率95%以上"
-    for text in ("1O0", "5TB", "2o2", "No.3", "100ok"):
+    assert ocr.fix_marks("系统填报率100P。") == "系统填报率100%。"  # worn further
+    for text in ("1O0", "5TB", "2o2", "No.3", "100ok", "1080P高清", "A10P"):
         assert ocr.fix_marks(text) == text
 
 
