@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .lexicon import is_han
+from .lexicon import is_han, pair_scores
 from .model import Char
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -124,12 +124,20 @@ DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
 TITLE_OPENED = re.compile(rf"<(?=[{HAN_RANGE}][^<>《》]*》)")
 TITLE_CLOSED = re.compile(rf"(?<=《)([^<>《》]*[{HAN_RANGE}])>")
 QUOTE_MARKS = re.compile("[\"“”]")
+# A stop, colon or point between two Han characters that form a word (a pair at least WORD_PAIR
+# likelier than chance, lexicon.pair_scores), within a line or where it wraps, is a speck of
+# the scan read as a mark: no mark parts a word.
+SPECK_BETWEEN_HAN = re.compile(rf"(?<=([{HAN_RANGE}]))[。：:.·](?=([{HAN_RANGE}]))")
+WORD_PAIR = 3.0
 
 
 def tidy_ocr_text(text: str) -> str:
-    """OCR'd cell text without the rule remains at its start, document numbers' years in 〔〕,
-    the marks of a numbered list as such lists set them, doubled marks read once, 《》 for
-    angle brackets around a title and quotes paired."""
+    """OCR'd cell text without the rule remains at its start or specks inside words, document
+    numbers' years in 〔〕, the marks of a numbered list as such lists set them, doubled marks
+    read once, 《》 for angle brackets around a title and quotes paired."""
+    words = pair_scores()
+    text = SPECK_BETWEEN_HAN.sub(
+        lambda m: "" if words.get(m.group(1) + m.group(2), 0.0) >= WORD_PAIR else m.group(0), text)
     text = DOCUMENT_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text.lstrip(NO_LINE_START + " "))
     text = ITEM_END.sub("。", ITEM_NUMBER.sub(r"\1、", text))
     text = LABEL_AFTER_CLAUSE.sub("，", text)

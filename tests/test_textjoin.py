@@ -82,3 +82,11 @@ def test_an_ocr_cell_ends_on_its_last_character_or_a_full_stop():
     assert ended_ocr_text("10,265.10.") == "10,265.10"
     for text in ("备注：", "（一）", "12.5", "办结率100%", ""):
         assert ended_ocr_text(text) == text
+
+
+def test_a_speck_read_as_a_mark_inside_a_word_is_dropped():
+    assert tidy_ocr_text("广州市从化区司：法局") == "广州市从化区司法局"  # where the line wrapped
+    assert tidy_ocr_text("法治工。作经费，审.查") == "法治工作经费，审查"
+    # Pairs that form no word, or only a weak one ("值参", "法国"), are parted by the mark.
+    for text in ("指标值：全年", "指标值：参照", "制定本法。国家机关", "参加上、下半年", "12·4宪法日"):
+        assert tidy_ocr_text(text) == text
