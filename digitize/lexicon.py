@@ -19,6 +19,8 @@ from .errors import MissingDependencyError
 # Pairs seen in fewer dictionary occurrences than this say more about the dictionary than the language.
 MIN_PAIR_COUNT = 3
 MIN_PAGE_PAIRS = 2
+# Two characters at least this much likelier side by side than by chance (pair_scores) form a word.
+WORD_PAIR = 3.0
 
 
 @cache

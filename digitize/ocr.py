@@ -108,6 +108,7 @@ SLIVER_WIDTH = 0.7
 OPEN_BRACKETS = "[【［"
 CLOSE_BRACKETS = "]】］"
 REST_OF_QU = frozenset("×xX<《≤αK")
+LEFT_STROKED = "区国门"
 # A character the recogniser reads less surely than this is chosen again, from its likeliest
 # readings down to LEAST_LIKELY, with the word prior (lexicon.py) counted at LEXICON_WEIGHT.
 SURE_READING = 0.97
@@ -498,7 +499,10 @@ def _without_slivers(pieces: list[Piece]) -> list[Piece]:
 def _with_left_strokes(pieces: list[Piece]) -> list[Piece]:
     """The line's pieces with each opening bracket that no closing one follows put back into
     the character it is the left stroke of: the Han character read next to it, or 区 where
-    what follows is one of REST_OF_QU, as it is where a "1" after a Han character is that stroke."""
+    what follows is one of REST_OF_QU, as it is where a "1" after a Han character is that stroke.
+    Where nothing of the rest was read, it is the one of LEFT_STROKED that makes a word with the
+    Han character before it, if one does ("社[）" is 社区)."""
+    words = lexicon.pair_scores()
     out: list[Piece] = []
     i = 0
     while i < len(pieces):
@@ -512,6 +516,10 @@ def _with_left_strokes(pieces: list[Piece]) -> list[Piece]:
         elif after is not None and stroke and after[0] in REST_OF_QU:
             out.append(("区", start, after[2], min(confidence, after[3])))
             i += 2
+        elif unclosed and out and any(out[-1][0] + ch in words for ch in LEFT_STROKED):
+            whole = max(LEFT_STROKED, key=lambda ch: words.get(out[-1][0] + ch, 0.0))
+            out.append((whole, start, end, min(confidence, USAGE_CONFIDENCE)))
+            i += 1
         else:
             out.append(pieces[i])
             i += 1

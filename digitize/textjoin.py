@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .lexicon import is_han, pair_scores
+from .lexicon import WORD_PAIR, is_han, pair_scores
 from .model import Char
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -124,11 +124,9 @@ DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
 TITLE_OPENED = re.compile(rf"<(?=[{HAN_RANGE}][^<>《》]*》)")
 TITLE_CLOSED = re.compile(rf"(?<=《)([^<>《》]*[{HAN_RANGE}])>")
 QUOTE_MARKS = re.compile("[\"“”]")
-# A stop, colon or point between two Han characters that form a word (a pair at least WORD_PAIR
-# likelier than chance, lexicon.pair_scores), within a line or where it wraps, is a speck of
-# the scan read as a mark: no mark parts a word.
+# A stop, colon or point between two Han characters that form a word (lexicon.WORD_PAIR),
+# within a line or where it wraps, is a speck of the scan read as a mark: no mark parts a word.
 SPECK_BETWEEN_HAN = re.compile(rf"(?<=([{HAN_RANGE}]))[。：:.·](?=([{HAN_RANGE}]))")
-WORD_PAIR = 3.0
 
 
 def tidy_ocr_text(text: str) -> str:

@@ -320,5 +320,9 @@ def test_an_opening_bracket_nothing_closes_is_the_left_stroke_of_the_character_a
     assert "".join(p[0] for p in mended("出[国人员")) == "出国人员"
     assert "".join(p[0] for p in mended("在册社1≤矫正")) == "在册社区矫正"  # its stroke read as 1
     assert "".join(p[0] for p in mended("提供1次")) == "提供1次"
-    for text in ("见[附件]", "[2021]", "【1】号", "全["):  # brackets that close, or nothing after
+    # Nothing of the rest read: the character whose stroke it is makes a word with the one before.
+    assert "".join(p[0] for p in mended("村（社[）")) == "村（社区）"
+    assert "".join(p[0] for p in mended("主管部[")) == "主管部门"
+    for text in ("见[附件]", "[2021]", "【1】号", "的[", "2021["):  # closed, or no word to make
         assert "".join(p[0] for p in mended(text)) == text
+
