@@ -39,6 +39,10 @@ STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
 # took in: Chinese text sets no point there. It is read as rule debris, and dropped.
 SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
 # A worn % after a figure reads as a round letter ("100o", "95α"); no unit is written so.
+# Worn to its upper ring, it reads as a degree sign, which is then no 。 where a 。 or a
+# round letter (the 。 worn) follows it ("100°。", "95°a").
+PERCENT_AS_DEGREE = re.compile(r"(?<=\d)°(?=[。.oOαa])")
+STOP_AS_LETTER = re.compile(r"(?<=%)[oOαa](?![0-9A-Za-z])")
 PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
 # Worn further, it reads as P after a share of at most three digits ("90P"); "1080P" is a resolution.
 PERCENT_AS_P = re.compile(r"(?<![\d.A-Za-z])(\d{1,3})P(?![0-9A-Za-z])")
@@ -54,6 +58,13 @@ THOUSANDS_AS_POINT = re.compile(r"(?<=\d)\.(?=\d{3}\.\d)")
 # are lines of one character read less surely than the second.
 MIN_LINE_SCORE = 0.5
 MIN_GLYPH_SCORE = 0.8
+# A line of this many Han characters or more, set straight (its box at least WORDY_SPREAD
+# line heights wide per character), is print, however worn: specks and rule debris read as
+# marks, digits and letters, or one or two characters, and a seal's ring of characters stands
+# in a square box. It is kept down to a lower score.
+WORDY_LINE = 3
+WORDY_SPREAD = 0.5
+MIN_WORDY_SCORE = 0.3
 # Detected boxes much lower than the page's typical line are specks.
 MIN_LINE_HEIGHT = 0.5
 # Text detection runs on a copy at this resolution (dots per inch of the printed page);
@@ -169,6 +180,7 @@ def upright_turns(grey: np.ndarray, dpi: float) -> int:
 def fix_marks(text: str) -> str:
     """Undo the engines' usual misreadings of punctuation; keeps the text's length (what is to
     be dropped becomes rule debris)."""
+    text = STOP_AS_LETTER.sub("。", PERCENT_AS_DEGREE.sub("%", text))
     text = SPECK_AFTER_MARK.sub("丨", text.translate(MISREAD_MARKS))
     text = PERCENT_AS_P.sub(r"\1%", PERCENT_AS_LETTER.sub("%", text))
     text = WORK_AS_LETTER.sub(lambda found: "工".ljust(len(found.group()), "丨"), text)
@@ -340,7 +352,7 @@ class RapidOcrEngine:
                     scale: float, black_and_white: bool) -> list[Char]:
         x0, y0 = float(box[:, 0].min()), float(box[:, 1].min())
         x1, y1 = float(box[:, 0].max()), float(box[:, 1].max())
-        if not text.strip() or score < (MIN_GLYPH_SCORE if len(text.strip()) == 1 else MIN_LINE_SCORE):
+        if not text.strip() or score < _least_score(text, (x1 - x0) / max(y1 - y0, 1.0)):
             return []
         recognised = [(text, score, word_info)]
         _, _, boxes, contents, confidences = self.engine.cal_rec_boxes([crop], [box], recognised)[0]
@@ -470,6 +482,15 @@ class LexiconDecode:
         for (start, end), c, j in zip(runs, choices, picked, strict=True):
             index[start:end] = c[j][2]
         return index
+
+
+def _least_score(text: str, aspect: float) -> float:
+    """The least score at which a line reading `text` in a box `aspect` times as wide as high
+    is kept."""
+    if len(text.strip()) == 1:
+        return MIN_GLYPH_SCORE
+    han = sum(map(is_han, text))
+    return MIN_WORDY_SCORE if han >= WORDY_LINE and aspect >= WORDY_SPREAD * han else MIN_LINE_SCORE
 
 
 def _han_width(pieces: list[Piece], least: int = 1) -> float | None:

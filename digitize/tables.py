@@ -53,6 +53,7 @@ RULED_SHARE = 0.5
 CLOSING_MARKS = set(NO_LINE_START + "》”")
 RULE_LOOKALIKES = set("|!！'‘’“”")  # what OCR reads into a piece of a vertical rule
 ONE_STROKE = set("1lI")
+RULE_JUNCTION = "T"  # what OCR reads into a column rule's top meeting a row rule
 OPENING_MARKS = set("（【「『《“")
 
 
@@ -411,6 +412,8 @@ def build_table(region: Region, page_chars: list[Char], page_number: int,
         if any(spans[r][k] != spans[r][k + 1] and _gap_guess(ch, col_x[k + 1], chars)
                for k in range(ncols - 1)):
             continue  # a guess at the gap between two cells' texts belongs to neither
+        if _gap_guess(ch, x0, chars, True) or _gap_guess(ch, x1, chars, True):
+            continue  # what is left of a side rule
         slot_chars.setdefault(spans[r][c], []).append(ch)
 
     bottom_right: dict[tuple[int, int], tuple[int, int]] = {}  # row-major, so the last slot wins
@@ -467,28 +470,35 @@ def _without_slivers(bounds: list[float], spans: list[tuple[float, float]]) -> l
 
 
 def merge_slots(nrows: int, ncols: int, joined_right, joined_down) -> list[list[tuple[int, int]]]:
-    """Label every slot with the top-left slot of its (rectangular) merged cell."""
+    """Label every slot with the top-left slot of its (rectangular) merged cell. No cell
+    takes in two slots side by side that a rule, or the texts where it wore away, part."""
+    right = [[joined_right(r, c) for c in range(ncols - 1)] for r in range(nrows)]
+    down = [[joined_down(r, c) for c in range(ncols)] for r in range(nrows - 1)]
     label = [[(r, c) for c in range(ncols)] for r in range(nrows)]
     changed = True
     while changed:
         changed = False
         for r in range(nrows):
             for c in range(ncols):
-                if c + 1 < ncols and label[r][c] != label[r][c + 1] and joined_right(r, c):
-                    changed |= _unite(label, label[r][c], label[r][c + 1])
-                if r + 1 < nrows and label[r][c] != label[r + 1][c] and joined_down(r, c):
-                    changed |= _unite(label, label[r][c], label[r + 1][c])
+                if c + 1 < ncols and label[r][c] != label[r][c + 1] and right[r][c]:
+                    changed |= _unite(label, label[r][c], label[r][c + 1], right, down)
+                if r + 1 < nrows and label[r][c] != label[r + 1][c] and down[r][c]:
+                    changed |= _unite(label, label[r][c], label[r + 1][c], right, down)
     return label
 
 
-def _unite(label: list[list[tuple[int, int]]], a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Merge the cells labelled a and b when together they form a rectangle. Two cells that
-    do not (a gap in a worn rule beside a tall merged cell) stay apart: merging them would
-    swallow the ruled cells around them."""
+def _unite(label: list[list[tuple[int, int]]], a: tuple[int, int], b: tuple[int, int],
+           right: list[list[bool]], down: list[list[bool]]) -> bool:
+    """Merge the cells labelled a and b when together they form a rectangle with no parted
+    slots inside. Two cells that do not (a gap in a worn rule beside a tall merged cell) stay
+    apart: merging them would swallow the ruled cells around them."""
     slots = [(r, c) for r, row in enumerate(label) for c, lab in enumerate(row) if lab in (a, b)]
     r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
     c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
     if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
+        return False
+    if not all(right[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1)) or \
+            not all(down[r][c] for r in range(r0, r1) for c in range(c0, c1 + 1)):
         return False
     for r, c in slots:
         label[r][c] = (r0, c0)
@@ -658,14 +668,18 @@ def _apart(chars: list[Char], col_x: list[float], c: int, y0: float, y1: float) 
                    for a in left for b in right)
 
 
-def _gap_guess(ch: Char, x: float, chars: list[Char]) -> bool:
+def _gap_guess(ch: Char, x: float, chars: list[Char], side: bool = False) -> bool:
     """Is `ch` (one of `chars`) read unsurely over the boundary x: a mark, the recogniser's
     guess at the gap between two cells' texts that its line ran across, or one upright stroke
-    standing apart from the glyphs beside it, its reading of what is left of the rule there?"""
+    standing apart from the glyphs beside it, its reading of what is left of the rule there?
+    On the table's `side`, where no text stands, and as the T of a column rule's top, such a
+    reading is the rule's however surely it was read."""
     if not ch.bbox[0] < x < ch.bbox[2]:
         return False
+    if ch.text == RULE_JUNCTION:
+        return True
     if ch.text in ONE_STROKE:
-        return ch.confidence < SURE_STROKE and not any(
+        return (side or ch.confidence < SURE_STROKE) and not any(
             other is not ch and abs(other.cy - ch.cy) < 0.5 * ch.size
             and max(other.bbox[0] - ch.bbox[2], ch.bbox[0] - other.bbox[2]) < 0.5 * ch.size
             for other in chars)

@@ -141,8 +141,21 @@ def test_fix_marks_reads_a_round_letter_after_a_figure_as_percent():
     assert ocr.fix_marks("年度指标值：100o。") == "年度指标值：100%。"
     assert ocr.fix_marks("满意率95α以上") == "满意率95%以上"
     assert ocr.fix_marks("系统填报率100P。") == "系统填报率100%。"  # worn further
+    # Worn to its upper ring: a degree sign, no 。 where a 。, or a round letter, follows it.
+    assert ocr.fix_marks("年度指标值：100°。2、") == "年度指标值：100%。2、"
+    assert ocr.fix_marks("覆盖率95°a") == "覆盖率95%。"
+    assert ocr.fix_marks("≥8°2、") == "≥8。2、"
     for text in ("1O0", "5TB", "2o2", "No.3", "100ok", "1080P高清", "A10P"):
         assert ocr.fix_marks(text) == text
+
+
+def test_a_worn_line_of_words_is_kept_where_debris_and_a_seal_ring_are_not():
+    line_score = ocr.MIN_LINE_SCORE
+    assert ocr._least_score("财政拨款", 4.0) < line_score  # four characters set in a row
+    assert ocr._least_score("州市友", 1.0) == line_score  # a seal's characters in a square box
+    assert ocr._least_score("(H).x)", 5.0) == line_score  # marks and letters
+    assert ocr._least_score("人孩", 2.0) == line_score
+    assert ocr._least_score("1", 0.5) > line_score
 
 
 def test_work_fallen_apart_into_a_letter_and_a_dot_and_a_worn_yu_are_read_as_such():

@@ -340,23 +340,64 @@ def test_glyphs_set_close_run_across_a_boundary_just_inside_one_of_their_boxes()
     assert tables.text_spans(line, 161.5, 585, 649)
 
 
+WIDE = [*COLS, 450.0]
+
+
+def wide_grid(worn: tuple[float, float], texts: list[list[str]], heading_row: int = 1,
+              unruled: float | None = None) -> tuple[list[Segment], list[Char]]:
+    """Rules of a grid of WIDE columns whose rule at WIDE[2] wore away between the rows `worn`
+    and whose row rule at `unruled` stands only beside columns 1 and 2; the characters of
+    `texts` and of the heading 时效 set in the middle of column 2 (at 300) in `heading_row`."""
+    segments = [Segment(WIDE[0], y, WIDE[-1], y) for y in ROWS if y != unruled]
+    if unruled is not None:
+        segments += [Segment(WIDE[0], unruled, WIDE[1], unruled), Segment(WIDE[3], unruled, WIDE[4], unruled)]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in WIDE if x != WIDE[2]]
+    segments += [Segment(WIDE[2], y0, WIDE[2], y1) for y0, y1 in ((ROWS[0], worn[0]), (worn[1], ROWS[-1]))]
+    return segments, grid_chars(texts) + chars_at("时效", 290, ROWS[heading_row] + 10)
+
+
 def test_a_text_set_in_the_middle_of_its_own_column_keeps_to_it_where_the_rule_beside_it_wore_away():
-    cols = [*COLS, 450.0]
-    segments = [Segment(cols[0], y, cols[-1], y) for y in ROWS]
-    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in cols if x != cols[2]]
-    segments += [Segment(cols[2], y0, cols[2], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
     texts = [["项目", "一级", "二级", "说明"], ["", "", "", "宪法宣传"], ["乙", "丙", "丁", "戊"],
              ["己", "庚", "辛", "壬"]]
-    chars = grid_chars(texts) + chars_at("时效", 290, ROWS[1] + 10)  # the middle of column 2 is at 300
+    segments, chars = wide_grid((ROWS[1], ROWS[2]), texts)
     scan = Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr")
     (table,) = tables.find_tables(scan)
     assert table.grid()[1] == ["", "", "时效", "宪法宣传"]
     # With neither text nor a rule beyond it, it may be a heading set over three columns.
-    lone = [c for c in chars if not (c.cx > cols[3] and ROWS[1] < c.cy < ROWS[2])]
-    open_row = [s for s in segments if s.x0 != cols[3]]
-    open_row += [Segment(cols[3], y0, cols[3], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
+    lone = [c for c in chars if not (c.cx > WIDE[3] and ROWS[1] < c.cy < ROWS[2])]
+    open_row = [s for s in segments if s.x0 != WIDE[3]]
+    open_row += [Segment(WIDE[3], y0, WIDE[3], y1) for y0, y1 in ((ROWS[0], ROWS[1]), (ROWS[2], ROWS[-1]))]
     (table,) = tables.find_tables(replace(scan, chars=lone, segments=open_row))
     assert table.grid()[1] == ["", "时效", "", ""]
+
+
+def test_a_side_rule_left_as_a_stroke_is_no_text_however_surely_read():
+    # The table's left side wore away in the heading row down to a stroke OCR read as a "1".
+    segments = [Segment(COLS[0], y, COLS[-1], y) for y in ROWS]
+    segments += [Segment(x, ROWS[0], x, ROWS[-1]) for x in COLS[1:]]
+    segments.append(Segment(COLS[0], ROWS[1], COLS[0], ROWS[-1]))
+    texts = [["主管部门", "名称", "值"], ["甲", "一", "1"], ["乙", "二", "2"], ["丙", "三", "3"]]
+    stroke = Char("1", (COLS[0] - 4, ROWS[0] + 10, COLS[0] + 4, ROWS[0] + 20), confidence=0.94)
+    chars = grid_chars(texts, pad=15) + [stroke]
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr"))
+    assert table.grid() == texts
+    # Inside the table, a figure set apart is text.
+    figure = replace(stroke, bbox=(COLS[1] - 8, ROWS[1] + 10, COLS[1] - 2, ROWS[1] + 20))
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars[:-1] + [figure], segments=segments,
+                                       source="ocr:rapidocr"))
+    assert table.grid()[1][0] == "甲1"
+
+
+def test_a_cell_does_not_take_in_slots_its_text_parts_where_a_column_rule_wore_away():
+    # The rule at column 2's left wore away over rows 1 and 2, and no row rule parts those rows
+    # in columns 1 and 2: column 1 holds an empty cell two rows tall, column 2 one with a
+    # heading set in its middle. The empty row 2 alone would join the two columns.
+    texts = [["项目", "一级", "二级", "说明"], ["乙", "", "", "宪法宣传"], ["丙", "", "", "法律援助"],
+             ["己", "庚", "辛", "壬"]]
+    segments, chars = wide_grid((ROWS[1], ROWS[3]), texts, unruled=ROWS[2])
+    (table,) = tables.find_tables(Page(1, 600, 800, chars=chars, segments=segments, source="ocr:rapidocr"))
+    assert [row[1:3] for row in table.grid()[1:3]] == [["", "时效"], ["", ""]]
+    assert (table.cell_at(1, 2).rowspan, table.cell_at(1, 2).colspan) == (2, 1)
 
 
 def test_an_unsure_glyph_set_close_in_running_text_still_runs_across_a_boundary():
@@ -389,6 +430,7 @@ def test_a_guess_read_over_a_worn_rule_between_two_cells_texts_does_not_join_the
 
     assert row_read_with("，", 0.4) == ["甲", "法律顾问工作", "18000元"]
     assert row_read_with("1", 0.63) == ["甲", "法律顾问工作", "18000元"]
+    assert row_read_with("T", 0.99) == ["甲", "法律顾问工作", "18000元"]  # the rule's top, met by a row rule
     # What OCR read surely there, or set close beside the glyphs either side, is text running
     # across the boundary: one merged cell.
     assert row_read_with("1", 0.99)[1:] == ["法律顾问工作118000元", ""]
