@@ -47,10 +47,12 @@ TAIL_LENGTH = 0.05
 # The one stroke of 一, whole or broken into dashes and specks by a black-and-white scan:
 # flat pieces (at most ONE_FLAT character heights tall) level with the largest (within
 # ONE_LEVEL), spanning ONE_SPAN of a character's width (two such spans are a Chinese dash),
-# and no other ink but specks of at most SPECK pixels.
+# and no other ink but specks of at most SPECK pixels. The pieces ink ONE_INKED of the span at
+# least: a row of the paper's specks is no stroke.
 ONE_FLAT = 0.3
 ONE_LEVEL = 0.15
 ONE_SPAN = (0.6, 1.3)
+ONE_INKED = 0.5
 SPECK = 4
 
 
@@ -120,8 +122,13 @@ def is_one(line: LineInk, x0: float, x1: float) -> bool:
     x, y, w, h, area = (line.stats[blobs, i] for i in range(5))
     middles = y + h / 2
     bar = (h <= ONE_FLAT * em) & (np.abs(middles - middles[area.argmax()]) <= ONE_LEVEL * em)
-    return bool((bar | (area <= SPECK)).all()
-                and ONE_SPAN[0] * em <= (x + w)[bar].max() - x[bar].min() <= ONE_SPAN[1] * em)
+    if not (bar | (area <= SPECK)).all():
+        return False
+    start, end = x[bar].min(), (x + w)[bar].max()
+    inked = np.zeros(end - start, bool)
+    for bx, bw in zip(x[bar], w[bar], strict=True):
+        inked[bx - start:bx - start + bw] = True
+    return bool(ONE_SPAN[0] * em <= end - start <= ONE_SPAN[1] * em and inked.mean() >= ONE_INKED)
 
 
 def comparison_sign(line: LineInk, sign: str, x0: float, x1: float) -> str:

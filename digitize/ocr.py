@@ -91,6 +91,7 @@ TAIL_MARKS = "、，,：:；;。"
 # A gap this many character widths between two recognised characters may hold a mark the
 # recogniser skipped (a 、 after a figure).
 INNER_GAP = 0.8
+ONE_GAP = 1.6  # character widths: a gap a skipped 一 leaves is narrower; two cells' texts stand farther apart
 # A mark judged by its shape (glyphs.py) is read this surely; one its shape leaves open,
 # chosen by how Chinese text is punctuated, this surely (below LOW_CONFIDENCE in checks.py,
 # so its cell is flagged).
@@ -549,7 +550,8 @@ def _with_left_strokes(pieces: list[Piece]) -> list[Piece]:
 
 def _with_ones(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
     """The line's pieces with each run of dashes and dots beside a Han character (and beside
-    no figure or letter) read as 一 where its ink is the one flat stroke of a 一 (一般, 统一)."""
+    no figure or letter) read as 一 where its ink is the one flat stroke of a 一 (一般, 统一),
+    and dropped after a 一 whose stroke it is the rest of ("一-法律")."""
     judged: list[Piece] = []
     line = None
     position = 0
@@ -561,6 +563,10 @@ def _with_ones(grey: np.ndarray, pieces: list[Piece], x0: float) -> list[Piece]:
         if is_mark and (is_han(before) or is_han(after)) and not re.search("[0-9A-Za-z]", before + after):
             line = line or glyphs.LineInk.of(grey)
             start, end = run[0][1], run[-1][2]
+            if before == "一" and glyphs.is_one(line, judged[-1][1] - x0, end - x0):
+                # the rest of a 一 whose stroke broke in two
+                judged[-1] = ("一", judged[-1][1], end, judged[-1][3])
+                continue
             if glyphs.is_one(line, start - x0, end - x0):
                 run = [("一", start, end, SHAPE_CONFIDENCE)]
         judged += run
@@ -571,12 +577,13 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
                      black_and_white: bool = False) -> list[Piece]:
     """The line's pieces judged again by their shape in the crop: comparison signs, quotes,
     middle dots and unsure colons and commas; a 、 or 。 the recogniser skipped between two
-    pieces put back; an unsure piece with no ink under it (a guess at the gap between two
-    cells' texts) dropped; a dot ("." or "·") between Han characters, on a scan mostly what is
-    left of a Chinese mark, read as the mark its shape says, by default the commonest, ，; one
-    before the number of a list's next item ("记录.2、") as the 。 that ends the item before;
-    a 。 inside a sentence that hangs down like a ， (a worn comma loses its tail's taper) as ，,
-    and so on a `black_and_white` scan a 、 that stands like a worn ，.
+    pieces, or a 一 between two Han characters, put back; an unsure piece with no ink under
+    it (a guess at the gap between two cells' texts) dropped; a dot ("." or "·") between Han
+    characters, on a scan mostly what is left of a Chinese mark, read as the mark its shape
+    says, by default the commonest, ，; one before the number of a list's next item
+    ("记录.2、") as the 。 that ends the item before; a 。 inside a sentence that hangs down
+    like a ， (a worn comma loses its tail's taper) as ，, and so on a `black_and_white` scan
+    a 、 that stands like a worn ，.
     On a `black_and_white` scan, whose thresholding wipes out faint dots, a blank a character
     wide before the number of a list's next item is that 。."""
     width = _han_width(pieces)
@@ -618,6 +625,10 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
             if skipped:
                 mark, mark_x0, mark_x1 = skipped
                 judged.append((mark, x0 + mark_x0, x0 + mark_x1, SHAPE_CONFIDENCE))
+            elif (is_han(pieces[i - 1][0]) and is_han(text) and "一" not in (pieces[i - 1][0], text)
+                  and start - pieces[i - 1][2] <= ONE_GAP * width
+                  and glyphs.is_one(line, pieces[i - 1][2] - x0, start - x0)):
+                judged.append(("一", pieces[i - 1][2], start, SHAPE_CONFIDENCE))
             elif black_and_white and ends_text(i - 1) and item_number(i):
                 judged.append(("。", pieces[i - 1][2], start, USAGE_CONFIDENCE))
         if text in ".·" and before_item(i):

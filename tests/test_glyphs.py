@@ -157,6 +157,35 @@ def test_a_one_broken_into_dashes_is_read_as_one():
     assert [text for text, *_ in ocr._with_ones(grey, read, 0)] == ["一", "般"]
 
 
+def test_the_rest_of_a_one_read_as_a_dash_after_it_is_dropped():
+    grey = set_line(("一", 0), ("法", 1))
+    grey[:, round(px(0.55)):round(px(0.6))] = 255  # the stroke broke in two
+    read = pieces_at(("一", 0, 0.5), ("-", 0.55, 0.95), ("法", 1, 2))
+    judged = ocr._with_ones(grey, read, 0)
+    assert [(text, start) for text, start, *_ in judged] == [("一", px(0)), ("法", px(1))]
+    # A dash of its own after a 一 stays.
+    read = pieces_at(("一", 0, 1), ("-", 1, 1.5), ("法", 1.5, 2.5))
+    assert ocr._with_ones(set_line(("一", 0), ("-", 1), ("法", 1.5)), read, 0) == read
+
+
+def test_a_one_the_recogniser_skipped_between_two_characters_is_put_back():
+    grey = set_line(("进", 0), ("一", 1), ("步", 2))
+    read = [("进", px(0), px(0.95), 0.99), ("步", px(2.05), px(3), 0.99)]
+    def judged(line: np.ndarray, pieces: list) -> str:
+        return "".join(text for text, *_ in ocr._judged_by_shape(line, pieces, 0.0))
+
+    assert judged(grey, read) == "进一步"
+    # A gap of blank paper, or one beside a 一 read already, holds none.
+    assert judged(set_line(("进", 0), ("步", 2)), read) == "进步"
+    read_one = [("一", px(0), px(0.3), 0.99), ("步", px(2.05), px(3), 0.99)]
+    assert judged(set_line(("一", 1), ("步", 2)), read_one) == "一步"
+    # Nor do two specks of the paper level with each other a character's width apart.
+    specks = set_line(("进", 0), ("步", 2))
+    for x in (px(1.1), px(1.7)):
+        cv2.rectangle(specks, (round(x), 60), (round(x) + 3, 63), 0, -1)
+    assert judged(specks, read) == "进步"
+
+
 @pytest.mark.parametrize(("places", "readings"), [
     ([("法", 0), ("-", 1), ("律", 1.5)], [("法", 0, 1), ("-", 1, 1.5), ("律", 1.5, 2.5)]),  # a hyphen
     ([("说", 0), ("—", 1), ("—", 2), ("明", 3)],  # a Chinese dash takes two characters' width
