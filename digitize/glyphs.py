@@ -47,8 +47,8 @@ TAIL_LENGTH = 0.05
 # The one stroke of 一, whole or broken into dashes and specks by a black-and-white scan:
 # flat pieces (at most ONE_FLAT character heights tall) level with the largest (within
 # ONE_LEVEL), spanning ONE_SPAN of a character's width (two such spans are a Chinese dash),
-# and no other ink but specks of at most SPECK pixels. The pieces ink ONE_INKED of the span at
-# least: a row of the paper's specks is no stroke.
+# and no other ink but specks of at most SPECK pixels. Where the recogniser saw nothing there,
+# the pieces ink ONE_INKED of the span at least: a row of the paper's specks is no stroke.
 ONE_FLAT = 0.3
 ONE_LEVEL = 0.15
 ONE_SPAN = (0.6, 1.3)
@@ -113,8 +113,9 @@ def is_full_stop(line: LineInk, x0: float, x1: float) -> bool:
     return line.alone_in_columns(blob) and line.has_hole(blob)
 
 
-def is_one(line: LineInk, x0: float, x1: float) -> bool:
-    """Whether the ink at x0..x1 (read as dashes or dots) is the stroke of a 一."""
+def is_one(line: LineInk, x0: float, x1: float, least_inked: float = 0.0) -> bool:
+    """Whether the ink at x0..x1 (read as dashes or dots, or unread) is the stroke of a 一,
+    inking at least `least_inked` of its span."""
     em = line.char_height
     blobs = np.array([i for i in range(1, len(line.stats)) if x0 <= line.centroids[i][0] <= x1], int)
     if not blobs.size or not em:
@@ -128,7 +129,7 @@ def is_one(line: LineInk, x0: float, x1: float) -> bool:
     inked = np.zeros(end - start, bool)
     for bx, bw in zip(x[bar], w[bar], strict=True):
         inked[bx - start:bx - start + bw] = True
-    return bool(ONE_SPAN[0] * em <= end - start <= ONE_SPAN[1] * em and inked.mean() >= ONE_INKED)
+    return bool(ONE_SPAN[0] * em <= end - start <= ONE_SPAN[1] * em and inked.mean() >= least_inked)
 
 
 def comparison_sign(line: LineInk, sign: str, x0: float, x1: float) -> str:

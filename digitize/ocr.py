@@ -627,7 +627,7 @@ def _judged_by_shape(grey: np.ndarray, pieces: list[Piece], x0: float,
                 judged.append((mark, x0 + mark_x0, x0 + mark_x1, SHAPE_CONFIDENCE))
             elif (is_han(pieces[i - 1][0]) and is_han(text) and "一" not in (pieces[i - 1][0], text)
                   and start - pieces[i - 1][2] <= ONE_GAP * width
-                  and glyphs.is_one(line, pieces[i - 1][2] - x0, start - x0)):
+                  and glyphs.is_one(line, pieces[i - 1][2] - x0, start - x0, glyphs.ONE_INKED)):
                 judged.append(("一", pieces[i - 1][2], start, SHAPE_CONFIDENCE))
             elif black_and_white and ends_text(i - 1) and item_number(i):
                 judged.append(("。", pieces[i - 1][2], start, USAGE_CONFIDENCE))

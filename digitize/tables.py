@@ -54,6 +54,7 @@ CLOSING_MARKS = set(NO_LINE_START + "》”")
 RULE_LOOKALIKES = set("|!！'‘’“”")  # what OCR reads into a piece of a vertical rule
 ONE_STROKE = set("1lI")
 RULE_JUNCTION = "T"  # what OCR reads into a column rule's top meeting a row rule
+RULE_DOTS = set(":：;；")  # what OCR reads into a dotted column rule
 OPENING_MARKS = set("（【「『《“")
 
 
@@ -673,17 +674,25 @@ def _gap_guess(ch: Char, x: float, chars: list[Char], side: bool = False) -> boo
     guess at the gap between two cells' texts that its line ran across, or one upright stroke
     standing apart from the glyphs beside it, its reading of what is left of the rule there?
     On the table's `side`, where no text stands, and as the T of a column rule's top, such a
-    reading is the rule's however surely it was read."""
+    reading is the rule's however surely it was read; so is a colon read from the dots of a
+    dotted rule, apart from the glyph before it (a colon follows its label close)."""
     if not ch.bbox[0] < x < ch.bbox[2]:
         return False
     if ch.text == RULE_JUNCTION:
         return True
     if ch.text in ONE_STROKE:
-        return (side or ch.confidence < SURE_STROKE) and not any(
-            other is not ch and abs(other.cy - ch.cy) < 0.5 * ch.size
-            and max(other.bbox[0] - ch.bbox[2], ch.bbox[0] - other.bbox[2]) < 0.5 * ch.size
-            for other in chars)
+        return (side or ch.confidence < SURE_STROKE) and not _beside(ch, chars, before=True, after=True)
+    if ch.text in RULE_DOTS and not _beside(ch, chars, before=True, after=False):
+        return True
     return ch.confidence < SURE_GLYPH and not (ch.text.isalnum() or is_han(ch.text))
+
+
+def _beside(ch: Char, chars: list[Char], before: bool, after: bool) -> bool:
+    """Does a glyph of `chars` stand within half a glyph of `ch` on its line, before it or after it?"""
+    return any(other is not ch and abs(other.cy - ch.cy) < 0.5 * ch.size
+               and ((before and other.cx < ch.cx and ch.bbox[0] - other.bbox[2] < 0.5 * ch.size)
+                    or (after and other.cx > ch.cx and other.bbox[0] - ch.bbox[2] < 0.5 * ch.size))
+               for other in chars)
 
 
 def _centred_alone(chars: list[Char], col_rules: list[Segment], col_x: list[float], c: int,

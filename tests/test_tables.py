@@ -431,6 +431,9 @@ def test_a_guess_read_over_a_worn_rule_between_two_cells_texts_does_not_join_the
     assert row_read_with("，", 0.4) == ["甲", "法律顾问工作", "18000元"]
     assert row_read_with("1", 0.63) == ["甲", "法律顾问工作", "18000元"]
     assert row_read_with("T", 0.99) == ["甲", "法律顾问工作", "18000元"]  # the rule's top, met by a row rule
+    # A dotted rule read as a colon, apart from the text before it; a colon after its label is text.
+    assert row_read_with(":", 0.98, 247.5, 252) == ["甲", "法律顾问工作", "18000元"]
+    assert row_read_with("：", 0.98, 240.5, 252)[1:] == ["法律顾问工作：18000元", ""]
     # What OCR read surely there, or set close beside the glyphs either side, is text running
     # across the boundary: one merged cell.
     assert row_read_with("1", 0.99)[1:] == ["法律顾问工作118000元", ""]
