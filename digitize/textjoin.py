@@ -118,6 +118,11 @@ LABEL_AFTER_CLAUSE = re.compile(rf"(?<=[{HAN_RANGE}%）)”》])[、。；;.:·�
 # a figure on its last digit. (A full-width colon read as such may end a label.)
 TEXT_END = re.compile(rf"(?<=[{HAN_RANGE}%）)”》0-9])[.,:;，；、·]$")
 FIGURE_END = re.compile(r"(?<=[0-9])[.,:;·]$")
+# A cell of at most LABEL_CELL characters with no mark inside is a label or a value, not a
+# sentence: it ends on no mark (what OCR read there is a speck or a worn character).
+LABEL_CELL = 15
+LABEL_END = re.compile(rf"(?<=[{HAN_RANGE}%）)”》0-9])[.,:;，；、·。]$")
+INNER_MARK = re.compile(r"[，,。、；;：:]")
 # Chinese text never doubles a comma, stop or colon; OCR reads one mark twice.
 DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
 # A book title opened or closed with an angle bracket the OCR read for 《 or 》.
@@ -146,9 +151,13 @@ def tidy_ocr_text(text: str) -> str:
 
 def ended_ocr_text(text: str) -> str:
     """A whole OCR'd cell's text with the mark it ends on set as cells end: a full stop after
-    text, none after a figure. Only whole: the first part of a row cut by a page break
-    may well stop on a comma."""
-    return TEXT_END.sub("。", text) if any(map(is_han, text)) else FIGURE_END.sub("", text)
+    text, none after a figure or a label. Only whole: the first part of a row cut by a page
+    break may well stop on a comma."""
+    if not any(map(is_han, text)):
+        return FIGURE_END.sub("", text)
+    if len(text) <= LABEL_CELL and not INNER_MARK.search(text[:-1]):
+        return LABEL_END.sub("", text)
+    return TEXT_END.sub("。", text)
 
 
 def paired_quotes(text: str) -> str:

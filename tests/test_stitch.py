@@ -139,7 +139,7 @@ def test_an_ocr_cell_ends_on_a_full_stop_once_its_cut_row_is_whole():
     # The second column's last row is cut after a comma; the third column's cell ends on a
     # comma the scan made of its full stop.
     header = ["项目", "名称", "说明"]
-    first = ruled_page(1, [50, 200, 350, 500], [header, ["甲", "一二三，", "丙丁，"]], "ocr:rapidocr")
+    first = ruled_page(1, [50, 200, 350, 500], [header, ["甲", "一二三，", "丙丁，子丑，"]], "ocr:rapidocr")
     second = ruled_page(2, [50, 200, 350, 500], [["", "四五，", ""], ["乙", "六", "戊"]], "ocr:rapidocr")
     (table,) = stitch.stitch([first, second])
-    assert table.grid() == [header, ["甲", "一二三，四五。", "丙丁。"], ["乙", "六", "戊"]]
+    assert table.grid() == [header, ["甲", "一二三，四五。", "丙丁，子丑。"], ["乙", "六", "戊"]]

@@ -78,9 +78,13 @@ def test_tidy_ocr_text_leaves_marks_that_number_no_labelled_item():
 
 def test_an_ocr_cell_ends_on_its_last_character_or_a_full_stop():
     assert ended_ocr_text("年度指标值：100%.") == "年度指标值：100%。"
-    assert ended_ocr_text("推进依法治区，") == "推进依法治区。"
+    assert ended_ocr_text("加强法治宣传，推进依法治区，") == "加强法治宣传，推进依法治区。"
     assert ended_ocr_text("10,265.10.") == "10,265.10"
-    for text in ("备注：", "（一）", "12.5", "办结率100%", ""):
+    # A short cell with no mark inside is a label or a value, which ends on no mark.
+    assert ended_ocr_text("质量指标。") == "质量指标"
+    assert ended_ocr_text("行政复议案件办结率.") == "行政复议案件办结率"
+    sentence = "持续推进法治政府建设全面提升行政执法水平。"  # longer: a sentence
+    for text in ("备注：", "（一）", "12.5", "办结率100%", "", sentence):
         assert ended_ocr_text(text) == text
 
 
