@@ -39,11 +39,11 @@ STOP_AS_DOT = re.compile(r"(?<=[\u3400-\u9fff%）)])·")
 # took in: Chinese text sets no point there. It is read as rule debris, and dropped.
 SPECK_AFTER_MARK = re.compile(r"(?<=[，。、：；])[.·]")
 # A worn % after a figure reads as a round letter ("100o", "95α"); no unit is written so.
+PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
 # Worn to its upper ring, it reads as a degree sign, which is then no 。 where a 。 or a
-# round letter (the 。 worn) follows it ("100°。", "95°a").
+# round letter follows it ("100°。", "95°a"); that letter, after a %, is the 。 worn.
 PERCENT_AS_DEGREE = re.compile(r"(?<=\d)°(?=[。.oOαa])")
 STOP_AS_LETTER = re.compile(r"(?<=%)[oOαa](?![0-9A-Za-z])")
-PERCENT_AS_LETTER = re.compile(r"(?<=\d)[oOα](?![0-9A-Za-z])")
 # Worn further, it reads as P after a share of at most three digits ("90P"); "1080P" is a resolution.
 PERCENT_AS_P = re.compile(r"(?<![\d.A-Za-z])(\d{1,3})P(?![0-9A-Za-z])")
 # At low resolution 工 falls apart into a letter and a dot ("I.作", or "1.作" after Chinese

@@ -498,8 +498,9 @@ def _unite(label: list[list[tuple[int, int]]], a: tuple[int, int], b: tuple[int,
     c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
     if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
         return False
-    if not all(right[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1)) or \
-            not all(down[r][c] for r in range(r0, r1) for c in range(c0, c1 + 1)):
+    parted = (not all(right[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1))
+              or not all(down[r][c] for r in range(r0, r1) for c in range(c0, c1 + 1)))
+    if parted:
         return False
     for r, c in slots:
         label[r][c] = (r0, c0)
