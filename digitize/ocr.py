@@ -21,6 +21,7 @@ from .errors import MissingDependencyError
 from .lexicon import is_han
 from .model import Char
 from .raster import binarized
+from .textjoin import SEGMENT_MARKS
 
 # Detection boxes are padded around the glyphs; this is the glyph share of a box's height.
 GLYPH_SHARE = 0.9
@@ -107,7 +108,6 @@ SKIPPED_INK = 0.6
 COLONS = "：；:;"
 # A label ("年度指标值") runs at most LABEL_LENGTH characters from the mark before it.
 LABEL_LENGTH = 5
-SEGMENT_MARKS = "，,、。；;：:"
 COMMAS = "，、,"
 SURE_MARK = 0.9
 # A Han character read in a box this much narrower than the line's typical one, set apart

@@ -121,8 +121,8 @@ FIGURE_END = re.compile(r"(?<=[0-9])[.,:;·]$")
 # A cell of at most LABEL_CELL characters with no mark inside is a label or a value, not a
 # sentence: it ends on no mark (what OCR read there is a speck or a worn character).
 LABEL_CELL = 15
+SEGMENT_MARKS = "，,、。；;：:"  # the marks that part a text into clauses and items
 LABEL_END = re.compile(rf"(?<=[{HAN_RANGE}%）)”》0-9])[.,:;，；、·。]$")
-INNER_MARK = re.compile(r"[，,。、；;：:]")
 # Chinese text never doubles a comma, stop or colon; OCR reads one mark twice.
 DOUBLED_MARK = re.compile(r"([，、；：。])\1+")
 # A book title opened or closed with an angle bracket the OCR read for 《 or 》.
@@ -155,7 +155,7 @@ def ended_ocr_text(text: str) -> str:
     break may well stop on a comma."""
     if not any(map(is_han, text)):
         return FIGURE_END.sub("", text)
-    if len(text) <= LABEL_CELL and not INNER_MARK.search(text[:-1]):
+    if len(text) <= LABEL_CELL and not any(mark in SEGMENT_MARKS for mark in text[:-1]):
         return LABEL_END.sub("", text)
     return TEXT_END.sub("。", text)
 
